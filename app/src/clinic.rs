@@ -1,0 +1,86 @@
+//! What the page knows about the clinic and the request that rendered it.
+//!
+//! The server fills [`PageContext`] from its configuration and the request; the
+//! browser receives the same value during hydration, so the two never disagree.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The medical centre as patients see it: name, help line and address.
+/// Comes from the server's configuration, never from the page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinicInfo {
+    pub name: String,
+    pub help_phone: String,
+    pub address: String,
+}
+
+/// Header the server stamps on every request and response.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Values rendered on the server and shared with the browser.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageContext {
+    pub clinic: ClinicInfo,
+    /// The id of the request that rendered this page, shown on error pages so
+    /// support can find the matching log lines.
+    pub request_id: Option<String>,
+}
+
+impl PageContext {
+    /// Provides the page context: computed from server context during SSR,
+    /// read back from the serialized value while hydrating.
+    pub fn provide() -> PageContext {
+        let shared = SharedValue::new(Self::from_server);
+        let page = shared.into_inner();
+        provide_context(page.clone());
+        page
+    }
+
+    #[cfg(feature = "ssr")]
+    fn from_server() -> PageContext {
+        let clinic = use_context::<ClinicInfo>().unwrap_or_else(|| {
+            tracing::error!("ClinicInfo missing from the render context");
+            ClinicInfo::default()
+        });
+        let request_id = use_context::<http::request::Parts>().and_then(|parts| {
+            parts
+                .headers
+                .get(REQUEST_ID_HEADER)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        });
+        PageContext { clinic, request_id }
+    }
+
+    /// In the browser the value always comes from the server's rendering; this
+    /// runs only if a page is built without one (never during hydration).
+    #[cfg(not(feature = "ssr"))]
+    fn from_server() -> PageContext {
+        PageContext::default()
+    }
+}
+
+/// The page context provided by [`PageContext::provide`] at the root.
+pub fn page_context() -> PageContext {
+    use_context::<PageContext>().unwrap_or_default()
+}
+
+/// `tel:` link target for a phone number as written for people.
+pub fn tel_href(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_written_for_people_becomes_a_dialable_link() {
+        assert_eq!(tel_href("+7 (495) 933 66 55"), "tel:+74959336655");
+    }
+}

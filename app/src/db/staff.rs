@@ -1,0 +1,84 @@
+//! Staff accounts of the administrative module and their roles.
+
+use super::accounts::login_key;
+use super::{with_db, with_tx, Db, WriteTx};
+use crate::domain::StaffRole;
+use chrono::{DateTime, Utc};
+
+/// A staff account to insert.
+#[derive(Clone, Debug)]
+pub struct NewStaff<'a> {
+    pub login: &'a str,
+    pub full_name: &'a str,
+    pub password_hash: &'a str,
+    pub roles: &'a [StaffRole],
+}
+
+/// A staff member's sign-in data.
+#[derive(Clone, Debug)]
+pub struct StaffCredentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub roles: Vec<StaffRole>,
+}
+
+pub async fn insert(
+    tx: &mut WriteTx,
+    staff: &NewStaff<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO staff_accounts (login, login_key, full_name, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(staff.login)
+        .bind(login_key(staff.login))
+        .bind(staff.full_name)
+        .bind(staff.password_hash)
+        .bind(now)
+        .fetch_one(conn)
+        .await
+    })?;
+    for role in staff.roles {
+        with_tx!(tx, conn => {
+            sqlx::query("INSERT INTO staff_roles (staff_id, role) VALUES ($1, $2)")
+                .bind(id)
+                .bind(role.as_str())
+                .execute(conn)
+                .await
+                .map(|_| ())
+        })?;
+    }
+    Ok(id)
+}
+
+/// The sign-in data of an enabled staff account, by login in any case.
+pub async fn credentials(db: &Db, login: &str) -> Result<Option<StaffCredentials>, sqlx::Error> {
+    let row: Option<(i64, String)> = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, password_hash FROM staff_accounts WHERE login_key = $1 AND disabled_at IS NULL",
+        )
+        .bind(login_key(login))
+        .fetch_optional(pool)
+        .await
+    })?;
+    let Some((id, password_hash)) = row else {
+        return Ok(None);
+    };
+    let names: Vec<String> = with_db!(db, pool => {
+        sqlx::query_scalar("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")
+            .bind(id)
+            .fetch_all(pool)
+            .await
+    })?;
+    let roles = names
+        .iter()
+        .filter_map(|name| StaffRole::parse(name))
+        .collect();
+    Ok(Some(StaffCredentials {
+        id,
+        password_hash,
+        roles,
+    }))
+}

@@ -1,0 +1,172 @@
+//! The frame around every signed-in page: header, «Главное меню» (a side menu
+//! on wide screens, a drawer on phones), the page, and the clinic's contacts.
+
+use crate::clinic::{page_context, tel_href};
+use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::sections::Section;
+use leptos::prelude::*;
+use leptos_i18n::Locale as _;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
+
+/// Sets the document title and shows the page heading: headings say where
+/// the patient is, in the menu's words.
+#[component]
+pub fn PageTitle(#[prop(into)] text: Signal<&'static str>) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = move || {
+        format!(
+            "{} · {}",
+            text.get(),
+            td_string!(i18n.get_locale(), app.title)
+        )
+    };
+    view! {
+        <Title text=title/>
+        <h1 class="page-title">{move || text.get()}</h1>
+    }
+}
+
+/// Layout of the patient's pages.
+#[component]
+pub fn CabinetLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    let clinic = page_context().clinic;
+    let menu_open = RwSignal::new(false);
+    // A new page closes the drawer.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let toggle = move |event: leptos::ev::MouseEvent| {
+        event.prevent_default();
+        menu_open.update(|open| *open = !*open);
+    };
+    let menu_label = move || {
+        if menu_open.get() {
+            td_string!(i18n.get_locale(), menu.close)
+        } else {
+            td_string!(i18n.get_locale(), menu.open)
+        }
+    };
+
+    view! {
+        <a class="skip-link" href="#content">{t!(i18n, app.skip_to_content)}</a>
+        <header class="topbar">
+            <a
+                class="menu-toggle"
+                href="#main-menu"
+                role="button"
+                aria-controls="main-menu"
+                aria-expanded=move || menu_open.get().to_string()
+                on:click=toggle
+            >
+                <MenuIcon/>
+                <span>{menu_label}</span>
+            </a>
+            <A href="/" attr:class="brand">
+                <span class="brand-clinic">{clinic.name.clone()}</span>
+                <span class="brand-product">{t!(i18n, app.title)}</span>
+            </A>
+        </header>
+        <div class="frame">
+            <nav
+                id="main-menu"
+                class="main-menu"
+                class:open=move || menu_open.get()
+                aria-label=move || td_string!(i18n.get_locale(), menu.title)
+            >
+                <h2 class="visually-hidden">{t!(i18n, menu.title)}</h2>
+                <ul>
+                    <li>
+                        <A href="/" exact=true>{t!(i18n, menu.home)}</A>
+                    </li>
+                    {Section::ALL
+                        .into_iter()
+                        .map(|section| {
+                            view! {
+                                <li>
+                                    <A href=section.path()>
+                                        {move || section.label(i18n.get_locale())}
+                                    </A>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+                <HelpContacts phone=clinic.help_phone.clone() address=None/>
+            </nav>
+            <main id="content" class="content" tabindex="-1">
+                <Outlet/>
+            </main>
+        </div>
+        <footer class="footer">
+            <HelpContacts phone=clinic.help_phone address=Some(clinic.address)/>
+            <LanguageSwitch/>
+        </footer>
+    }
+}
+
+/// The clinic's help line (and address, where there is room for it).
+#[component]
+pub fn HelpContacts(phone: String, address: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let href = tel_href(&phone);
+    view! {
+        <div class="help">
+            <p>
+                <span class="help-label">{t!(i18n, app.help_phone)}</span>
+                <a href=href class="help-phone">{phone}</a>
+            </p>
+            {address
+                .map(|address| {
+                    view! {
+                        <p>
+                            <span class="help-label">{t!(i18n, app.address)}</span>
+                            {address}
+                        </p>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// Russian ⇄ English. The choice is kept in a cookie by leptos_i18n.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let choice = move |locale: Locale| {
+        let label = match locale {
+            Locale::ru => td_string!(Locale::ru, language.ru),
+            Locale::en => td_string!(Locale::en, language.en),
+        };
+        view! {
+            <button
+                type="button"
+                class="lang"
+                lang=locale.as_str()
+                aria-pressed=move || (i18n.get_locale() == locale).to_string()
+                on:click=move |_| i18n.set_locale(locale)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="language" role="group" aria-label=move || td_string!(i18n.get_locale(), language.label)>
+            {choice(Locale::ru)}
+            {choice(Locale::en)}
+        </div>
+    }
+}
+
+#[component]
+fn MenuIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+            <path d="M3 6h18M3 12h18M3 18h18" stroke="currentColor" stroke-width="2" stroke-linecap="round" fill="none"/>
+        </svg>
+    }
+}

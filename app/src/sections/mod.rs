@@ -1,0 +1,130 @@
+//! The cabinet's sections, in the order of the «Главное меню».
+//!
+//! Each section gets its own folder here (`booking/`, `documents/`, …) when it
+//! is built; until then its route shows [`SectionNotBuilt`], which says so
+//! plainly instead of showing made-up data.
+
+use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::layout::PageTitle;
+use leptos::prelude::*;
+
+/// One entry of the «Главное меню».
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Section {
+    Booking,
+    Documents,
+    Calendar,
+    Referrals,
+    Results,
+    HomeVisit,
+    News,
+    Promotions,
+    Finance,
+    Requests,
+    Settings,
+    Feedback,
+}
+
+impl Section {
+    /// All sections in menu order.
+    pub const ALL: [Section; 12] = [
+        Section::Booking,
+        Section::Documents,
+        Section::Calendar,
+        Section::Referrals,
+        Section::Results,
+        Section::HomeVisit,
+        Section::News,
+        Section::Promotions,
+        Section::Finance,
+        Section::Requests,
+        Section::Settings,
+        Section::Feedback,
+    ];
+
+    /// The section's route.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Section::Booking => "/booking",
+            Section::Documents => "/documents",
+            Section::Calendar => "/calendar",
+            Section::Referrals => "/referrals",
+            Section::Results => "/results",
+            Section::HomeVisit => "/home-visit",
+            Section::News => "/news",
+            Section::Promotions => "/promotions",
+            Section::Finance => "/finance",
+            Section::Requests => "/requests",
+            Section::Settings => "/settings",
+            Section::Feedback => "/feedback",
+        }
+    }
+
+    /// The menu label, which is also the page heading.
+    pub fn label(self, locale: Locale) -> &'static str {
+        match self {
+            Section::Booking => td_string!(locale, menu.booking),
+            Section::Documents => td_string!(locale, menu.documents),
+            Section::Calendar => td_string!(locale, menu.calendar),
+            Section::Referrals => td_string!(locale, menu.referrals),
+            Section::Results => td_string!(locale, menu.results),
+            Section::HomeVisit => td_string!(locale, menu.home_visit),
+            Section::News => td_string!(locale, menu.news),
+            Section::Promotions => td_string!(locale, menu.promotions),
+            Section::Finance => td_string!(locale, menu.finance),
+            Section::Requests => td_string!(locale, menu.requests),
+            Section::Settings => td_string!(locale, menu.settings),
+            Section::Feedback => td_string!(locale, menu.feedback),
+        }
+    }
+}
+
+/// The page of a section that has not been built yet.
+#[component]
+pub fn SectionNotBuilt(section: Section) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle text=Signal::derive(move || section.label(i18n.get_locale()))/>
+        <section class="notice" aria-labelledby="not-built-title">
+            <h2 id="not-built-title">{t!(i18n, section.not_built_title)}</h2>
+            <p>{t!(i18n, section.not_built_body)}</p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_main_menu_has_the_twelve_entries_of_the_manual_in_order() {
+        let labels: Vec<_> = Section::ALL.iter().map(|s| s.label(Locale::ru)).collect();
+        assert_eq!(
+            labels,
+            [
+                "Записаться на прием/исследование",
+                "Запросить документы",
+                "Календарь событий",
+                "Действующие направления",
+                "Результаты анализов и исследований",
+                "Вызвать врача на дом",
+                "Новости ЕМС",
+                "Акции ЕМС",
+                "Финансы",
+                "Все запросы",
+                "Настройки",
+                "Ваши предложения",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_section_has_its_own_route_and_an_english_label() {
+        let paths: HashSet<_> = Section::ALL.iter().map(|s| s.path()).collect();
+        assert_eq!(paths.len(), Section::ALL.len());
+        for section in Section::ALL {
+            assert!(!section.label(Locale::en).is_empty());
+        }
+    }
+}

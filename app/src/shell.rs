@@ -1,0 +1,90 @@
+//! The HTML document and the router: which page answers which path.
+
+use crate::clinic::PageContext;
+use crate::i18n::I18nContextProvider;
+use crate::layout::CabinetLayout;
+use crate::pages::{AccountPage, AccountPagePending, ErrorPage, HomePage, LoginPage, NotFoundPage};
+use crate::sections::{Section, SectionNotBuilt};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use leptos_router::{MatchNestedRoutes, StaticSegment};
+use leptos_use::UseLocalesOptions;
+
+/// The whole HTML document, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: language, page context and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    PageContext::provide();
+
+    // Tests wait for this marker: a click before hydration finishes is lost.
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        // Russian unless the patient chose otherwise: the browser's language
+        // is not asked, since the English texts may lag behind.
+        <I18nContextProvider ssr_lang_header_getter=UseLocalesOptions::default().ssr_lang_header_getter(|| None)>
+            <Stylesheet id="leptos" href="/pkg/cabinet.css"/>
+            <Meta name="theme-color" content="#0b5c7a"/>
+            <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+            <Router>
+                <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
+                    <Routes fallback=|| view! { <NotFoundPage/> }>
+                        <Route path=path!("/login") view=LoginPage/>
+                        <Route path=path!("/activate") view=|| view! { <AccountPagePending page=AccountPage::Activate/> }/>
+                        <Route path=path!("/recover") view=|| view! { <AccountPagePending page=AccountPage::Recover/> }/>
+                        <CabinetRoutes/>
+                    </Routes>
+                </ErrorBoundary>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// The pages inside the cabinet's layout: «Главная» and the twelve sections.
+#[component(transparent)]
+fn CabinetRoutes() -> impl MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment("") view=CabinetLayout>
+            <Route path=StaticSegment("") view=HomePage/>
+            <Route path=StaticSegment("booking") view=|| view! { <SectionNotBuilt section=Section::Booking/> }/>
+            <Route path=StaticSegment("documents") view=|| view! { <SectionNotBuilt section=Section::Documents/> }/>
+            <Route path=StaticSegment("calendar") view=|| view! { <SectionNotBuilt section=Section::Calendar/> }/>
+            <Route path=StaticSegment("referrals") view=|| view! { <SectionNotBuilt section=Section::Referrals/> }/>
+            <Route path=StaticSegment("results") view=|| view! { <SectionNotBuilt section=Section::Results/> }/>
+            <Route path=StaticSegment("home-visit") view=|| view! { <SectionNotBuilt section=Section::HomeVisit/> }/>
+            <Route path=StaticSegment("news") view=|| view! { <SectionNotBuilt section=Section::News/> }/>
+            <Route path=StaticSegment("promotions") view=|| view! { <SectionNotBuilt section=Section::Promotions/> }/>
+            <Route path=StaticSegment("finance") view=|| view! { <SectionNotBuilt section=Section::Finance/> }/>
+            <Route path=StaticSegment("requests") view=|| view! { <SectionNotBuilt section=Section::Requests/> }/>
+            <Route path=StaticSegment("settings") view=|| view! { <SectionNotBuilt section=Section::Settings/> }/>
+            <Route path=StaticSegment("feedback") view=|| view! { <SectionNotBuilt section=Section::Feedback/> }/>
+        </ParentRoute>
+    }
+    .into_inner()
+}

@@ -1,0 +1,34 @@
+import { expect, test } from "@playwright/test";
+import { MENU, open } from "./helpers";
+
+test.use({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+
+test("on a 375 px phone the menu is a drawer that opens, navigates and closes", async ({ page }) => {
+  await open(page, "/");
+  const menu = page.getByRole("navigation", { name: "Главное меню" });
+  await expect(menu).toBeHidden();
+
+  const toggle = page.getByRole("button", { name: "Меню" });
+  await expect(toggle).toHaveAttribute("aria-expanded", "false");
+  await toggle.click();
+  await expect(menu).toBeVisible();
+  await expect(page.getByRole("button", { name: "Закрыть меню" })).toHaveAttribute("aria-expanded", "true");
+  await expect(menu.getByRole("link")).toHaveCount(MENU.length + 1);
+
+  await menu.getByRole("link", { name: "Все запросы", exact: true }).click();
+  await expect(page).toHaveURL("/requests");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Все запросы");
+  await expect(menu).toBeHidden();
+});
+
+test("on a 375 px phone nothing scrolls sideways and tap targets are at least 44 px", async ({ page }) => {
+  for (const path of ["/", "/login", "/booking"]) {
+    await open(page, path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, path).toBeLessThanOrEqual(0);
+  }
+  await open(page, "/");
+  const toggle = page.getByRole("button", { name: "Меню" });
+  const box = await toggle.boundingBox();
+  expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
+});

@@ -1,0 +1,63 @@
+import { expect, test } from "@playwright/test";
+import { MENU, open } from "./helpers";
+
+test("the cabinet opens in Russian with the twelve menu entries in order", async ({ page }) => {
+  await open(page, "/");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  const menu = page.getByRole("navigation", { name: "Главное меню" });
+  await expect(menu).toBeVisible();
+  const labels = MENU.map(([, label]) => label);
+  await expect(menu.getByRole("link")).toHaveText(["Главная", ...labels]);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Главная");
+});
+
+test("every menu entry opens its own page, which says plainly it is not built yet", async ({ page }) => {
+  await open(page, "/");
+  const menu = page.getByRole("navigation", { name: "Главное меню" });
+  for (const [path, label] of MENU) {
+    await menu.getByRole("link", { name: label, exact: true }).click();
+    await expect(page).toHaveURL(path);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(label);
+    await expect(page.getByText("Раздел готовится")).toBeVisible();
+    await expect(menu.getByRole("link", { name: label, exact: true })).toHaveAttribute("aria-current", "page");
+  }
+});
+
+test("every route answers when opened directly", async ({ page }) => {
+  for (const [path, label] of MENU) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(200);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(label);
+  }
+});
+
+test("the sign-in page has the links of the manual and the help phone", async ({ page }) => {
+  await open(page, "/login");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Вход в Личный кабинет");
+  await expect(page.getByLabel("Логин")).toBeVisible();
+  await expect(page.getByLabel("Пароль")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Забыли пароль?" })).toBeVisible();
+  await page.getByRole("link", { name: "Активировать Личный кабинет" }).click();
+  await expect(page).toHaveURL("/activate");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Активация Личного кабинета");
+});
+
+test("an unknown address shows the not-found page with a way home", async ({ page }) => {
+  const response = await page.goto("/no-such-page");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Страница не найдена");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await page.getByRole("link", { name: "На главную" }).click();
+  await expect(page).toHaveURL("/");
+});
+
+test("the patient can switch to English and the choice survives a reload", async ({ page }) => {
+  await open(page, "/finance");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Finance");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Finance");
+  await page.getByRole("button", { name: "Русский" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Финансы");
+});

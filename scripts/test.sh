@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every check and test of Patient Cabinet, as CI does:
+# format, clippy (server and browser builds), unit tests, the integration
+# tests on SQLite and then on PostgreSQL, and the browser tests in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+started=$(date +%s)
+step() { say "$* (at $(( $(date +%s) - started )) s)"; }
+
+step "setup"
+scripts/setup.sh --browser
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy, server build (ssr)"
+cargo clippy -p app -p server --all-targets -- -D warnings
+
+step "clippy, browser build (hydrate, wasm32)"
+cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "unit and integration tests on SQLite"
+cargo test -p app -p server
+
+POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  step "starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+step "integration tests on PostgreSQL"
+TEST_DATABASE_URL="$POSTGRES_URL" cargo test -p server --test api
+
+step "building the site for the browser tests"
+cargo leptos build
+
+step "browser tests (Playwright, headless Chromium, maildev)"
+npx playwright test -c end2end/playwright.config.ts
+
+step "all checks passed in $(( $(date +%s) - started )) s"

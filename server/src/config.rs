@@ -1,0 +1,270 @@
+//! Configuration: built-in defaults, then an optional TOML file, then the
+//! environment, each overriding the one before.
+
+use app::clinic::ClinicInfo;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Command-line arguments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CliArgs {
+    /// Seed demo content into an empty database before serving.
+    pub demo: bool,
+    /// A TOML file with settings (also `CABINET_CONFIG`).
+    pub config_file: Option<PathBuf>,
+}
+
+impl CliArgs {
+    pub fn parse(args: impl IntoIterator<Item = String>) -> anyhow::Result<CliArgs> {
+        let mut parsed = CliArgs::default();
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--demo" => parsed.demo = true,
+                "--config" => {
+                    let path = args
+                        .next()
+                        .ok_or_else(|| anyhow::anyhow!("--config needs a file path"))?;
+                    parsed.config_file = Some(PathBuf::from(path));
+                }
+                other => anyhow::bail!(
+                    "unknown argument {other:?}; usage: server [--demo] [--config FILE]"
+                ),
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+/// Where outgoing mail goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailTransport {
+    /// An SMTP server, e.g. `smtp://127.0.0.1:1025`.
+    Smtp(String),
+    /// No SMTP server configured: each message is written as an `.eml` file
+    /// into this folder and logged.
+    Folder(PathBuf),
+}
+
+/// Log output settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogConfig {
+    /// A `tracing` filter such as `info` or `server=debug,sqlx=warn`.
+    pub filter: String,
+    /// One JSON object per line instead of text.
+    pub json: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub site_addr: SocketAddr,
+    /// The folder with the built site (`pkg/`, assets).
+    pub site_root: String,
+    pub mail: MailTransport,
+    pub log: LogConfig,
+    pub clinic: ClinicInfo,
+    pub demo: bool,
+}
+
+/// The settings file: every key optional, the same names as the environment
+/// variables in lower case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    leptos_site_addr: Option<String>,
+    leptos_site_root: Option<String>,
+    smtp_url: Option<String>,
+    log_level: Option<String>,
+    log_format: Option<String>,
+    clinic_name: Option<String>,
+    clinic_help_phone: Option<String>,
+    clinic_address: Option<String>,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/cabinet.db";
+const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+const DEFAULT_SITE_ROOT: &str = "target/site";
+const DEFAULT_OUTBOX: &str = "data/outbox";
+const DEFAULT_CLINIC_NAME: &str = "Европейский медицинский центр (ЕМС)";
+const DEFAULT_CLINIC_PHONE: &str = "+7 (495) 933 66 55";
+const DEFAULT_CLINIC_ADDRESS: &str = "Москва";
+
+impl Config {
+    /// Reads the configuration from the process environment and the file named
+    /// by `--config` or `CABINET_CONFIG`.
+    pub fn load(args: &CliArgs) -> anyhow::Result<Config> {
+        Config::from_sources(args, |name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from `env` (a lookup, so tests need not touch
+    /// the process environment) and the optional file.
+    pub fn from_sources(
+        args: &CliArgs,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> anyhow::Result<Config> {
+        let file_path = args
+            .config_file
+            .clone()
+            .or_else(|| env("CABINET_CONFIG").map(PathBuf::from));
+        let file = match file_path {
+            Some(path) => {
+                let text = std::fs::read_to_string(&path).map_err(|e| {
+                    anyhow::anyhow!("cannot read the config file {}: {e}", path.display())
+                })?;
+                toml::from_str::<FileSettings>(&text)
+                    .map_err(|e| anyhow::anyhow!("invalid config file {}: {e}", path.display()))?
+            }
+            None => FileSettings::default(),
+        };
+        let pick = |name: &str, from_file: Option<String>, default: &str| {
+            env(name)
+                .filter(|value| !value.trim().is_empty())
+                .or(from_file)
+                .unwrap_or_else(|| default.to_owned())
+        };
+
+        let database_url = pick("DATABASE_URL", file.database_url, DEFAULT_DATABASE_URL);
+        if app::db::Backend::of_url(&database_url).is_none() {
+            anyhow::bail!("DATABASE_URL must start with sqlite: or postgres://");
+        }
+        let site_addr_text = pick("LEPTOS_SITE_ADDR", file.leptos_site_addr, DEFAULT_SITE_ADDR);
+        let site_addr = site_addr_text.parse().map_err(|e| {
+            anyhow::anyhow!("LEPTOS_SITE_ADDR {site_addr_text:?} is not host:port: {e}")
+        })?;
+        let mail = match env("SMTP_URL")
+            .filter(|v| !v.trim().is_empty())
+            .or(file.smtp_url)
+        {
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                MailTransport::Smtp(url)
+            }
+            Some(_) => anyhow::bail!("SMTP_URL must start with smtp:// or smtps://"),
+            None => MailTransport::Folder(PathBuf::from(DEFAULT_OUTBOX)),
+        };
+        let log_format = pick("LOG_FORMAT", file.log_format, "text");
+        let json = match log_format.as_str() {
+            "json" => true,
+            "text" => false,
+            other => anyhow::bail!("LOG_FORMAT must be text or json, not {other:?}"),
+        };
+
+        Ok(Config {
+            database_url,
+            site_addr,
+            site_root: pick("LEPTOS_SITE_ROOT", file.leptos_site_root, DEFAULT_SITE_ROOT),
+            mail,
+            log: LogConfig {
+                filter: pick("LOG_LEVEL", file.log_level, "info"),
+                json,
+            },
+            clinic: ClinicInfo {
+                name: pick("CLINIC_NAME", file.clinic_name, DEFAULT_CLINIC_NAME),
+                help_phone: pick(
+                    "CLINIC_HELP_PHONE",
+                    file.clinic_help_phone,
+                    DEFAULT_CLINIC_PHONE,
+                ),
+                address: pick(
+                    "CLINIC_ADDRESS",
+                    file.clinic_address,
+                    DEFAULT_CLINIC_ADDRESS,
+                ),
+            },
+            demo: args.demo,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    #[test]
+    fn without_settings_the_server_uses_the_embedded_sqlite_file_and_writes_mail_to_files() {
+        let config = Config::from_sources(&CliArgs::default(), env_of(&[])).unwrap();
+        assert_eq!(config.database_url, "sqlite://data/cabinet.db");
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(
+            config.mail,
+            MailTransport::Folder(PathBuf::from("data/outbox"))
+        );
+        assert!(!config.demo);
+    }
+
+    #[test]
+    fn the_environment_overrides_the_file_which_overrides_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cabinet.toml");
+        std::fs::write(&file, "clinic_name = \"Клиника из файла\"\nsmtp_url = \"smtp://127.0.0.1:1025\"\ndatabase_url = \"sqlite://file.db\"\n").unwrap();
+        let args = CliArgs {
+            demo: true,
+            config_file: Some(file),
+        };
+        let config = Config::from_sources(
+            &args,
+            env_of(&[("DATABASE_URL", "postgres://postgres@127.0.0.1/cabinet")]),
+        )
+        .unwrap();
+        assert_eq!(config.database_url, "postgres://postgres@127.0.0.1/cabinet");
+        assert_eq!(config.clinic.name, "Клиника из файла");
+        assert_eq!(
+            config.mail,
+            MailTransport::Smtp("smtp://127.0.0.1:1025".into())
+        );
+        assert!(config.demo);
+    }
+
+    #[test]
+    fn a_mistyped_setting_stops_the_start_with_a_message_naming_it() {
+        let bad_url = Config::from_sources(
+            &CliArgs::default(),
+            env_of(&[("DATABASE_URL", "mysql://x")]),
+        );
+        assert!(bad_url.unwrap_err().to_string().contains("DATABASE_URL"));
+        let bad_addr = Config::from_sources(
+            &CliArgs::default(),
+            env_of(&[("LEPTOS_SITE_ADDR", "localhost")]),
+        );
+        assert!(bad_addr
+            .unwrap_err()
+            .to_string()
+            .contains("LEPTOS_SITE_ADDR"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cabinet.toml");
+        std::fs::write(&file, "clinic_nmae = \"typo\"\n").unwrap();
+        let args = CliArgs {
+            demo: false,
+            config_file: Some(file),
+        };
+        assert!(Config::from_sources(&args, env_of(&[]))
+            .unwrap_err()
+            .to_string()
+            .contains("clinic_nmae"));
+    }
+
+    #[test]
+    fn the_command_line_takes_demo_and_a_config_file_and_refuses_anything_else() {
+        let args = CliArgs::parse(["--demo".into(), "--config".into(), "c.toml".into()]).unwrap();
+        assert_eq!(
+            args,
+            CliArgs {
+                demo: true,
+                config_file: Some(PathBuf::from("c.toml"))
+            }
+        );
+        assert!(CliArgs::parse(["--dmeo".into()]).is_err());
+        assert!(CliArgs::parse(["--config".into()]).is_err());
+    }
+}
