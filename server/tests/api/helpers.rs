@@ -94,7 +94,6 @@ fn database_url_with_name(url: &str, name: &str) -> String {
 
 pub struct TestApp {
     pub address: String,
-    pub port: u16,
     pub client: reqwest::Client,
     pub db: Db,
     pub database: TestDatabase,
@@ -140,7 +139,6 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         .unwrap();
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
-        port,
         client,
         db,
         database,
