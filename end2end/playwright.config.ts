@@ -41,7 +41,7 @@ export default defineConfig({
     {
       command: `npx maildev --ip 127.0.0.1 --smtp ${SMTP_PORT} --web ${MAIL_WEB_PORT} --silent`,
       cwd: ROOT,
-      url: `http://127.0.0.1:${MAIL_WEB_PORT}/email`,
+      url: `http://127.0.0.1:${MAIL_WEB_PORT}/api/healthz`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

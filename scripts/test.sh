@@ -33,8 +33,10 @@ fi
 step "integration tests on PostgreSQL"
 TEST_DATABASE_URL="$POSTGRES_URL" cargo test -p server --test api
 
-step "building the site for the browser tests"
-cargo leptos build
+# The server binary is the one `cargo test` just built; only the wasm,
+# JS and CSS need building here.
+step "building the browser side of the site"
+cargo leptos build --frontend-only
 
 step "browser tests (Playwright, headless Chromium, maildev)"
 npx playwright test -c end2end/playwright.config.ts

@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
-use leptos_router::hooks::use_location;
 
 /// Sets the document title and shows the page heading: headings say where
 /// the patient is, in the menu's words.
@@ -34,12 +33,6 @@ pub fn CabinetLayout() -> impl IntoView {
     let i18n = use_i18n();
     let clinic = page_context().clinic;
     let menu_open = RwSignal::new(false);
-    // A new page closes the drawer.
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        menu_open.set(false);
-    });
     let toggle = move |event: leptos::ev::MouseEvent| {
         event.prevent_default();
         menu_open.update(|open| *open = !*open);
@@ -79,7 +72,8 @@ pub fn CabinetLayout() -> impl IntoView {
                 aria-label=move || td_string!(i18n.get_locale(), menu.title)
             >
                 <h2 class="visually-hidden">{t!(i18n, menu.title)}</h2>
-                <ul>
+                // Choosing an entry closes the drawer.
+                <ul on:click=move |_| menu_open.set(false)>
                     <li>
                         <A href="/" exact=true>{t!(i18n, menu.home)}</A>
                     </li>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use leptos_router::{MatchNestedRoutes, StaticSegment};
+use leptos_router::StaticSegment;
 use leptos_use::UseLocalesOptions;
 
 /// The whole HTML document, rendered on the server.
@@ -68,7 +68,7 @@ pub fn App() -> impl IntoView {
 
 /// The pages inside the cabinet's layout: «Главная» and the twelve sections.
 #[component(transparent)]
-fn CabinetRoutes() -> impl MatchNestedRoutes + Clone {
+fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment("") view=CabinetLayout>
             <Route path=StaticSegment("") view=HomePage/>

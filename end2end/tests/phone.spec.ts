@@ -13,7 +13,7 @@ test("on a 375 px phone the menu is a drawer that opens, navigates and closes", 
   await toggle.click();
   await expect(menu).toBeVisible();
   await expect(page.getByRole("button", { name: "Закрыть меню" })).toHaveAttribute("aria-expanded", "true");
-  await expect(menu.getByRole("link")).toHaveCount(MENU.length + 1);
+  await expect(menu.getByRole("list").getByRole("link")).toHaveCount(MENU.length + 1);
 
   await menu.getByRole("link", { name: "Все запросы", exact: true }).click();
   await expect(page).toHaveURL("/requests");

@@ -7,7 +7,8 @@ test("the cabinet opens in Russian with the twelve menu entries in order", async
   const menu = page.getByRole("navigation", { name: "Главное меню" });
   await expect(menu).toBeVisible();
   const labels = MENU.map(([, label]) => label);
-  await expect(menu.getByRole("link")).toHaveText(["Главная", ...labels]);
+  await expect(menu.getByRole("list").getByRole("link")).toHaveText(["Главная", ...labels]);
+  await expect(menu.getByRole("link", { name: "+7 (495) 933 66 55" })).toHaveAttribute("href", "tel:+74959336655");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Главная");
 });
 

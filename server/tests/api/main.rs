@@ -1,5 +1,6 @@
 //! Integration tests: the real server on a random port with a fresh database.
 //! Run on SQLite by default, on PostgreSQL when `TEST_DATABASE_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should stop the test
 
 mod database;
 mod health;
