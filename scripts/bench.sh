@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo leptos build --release
+cargo leptos build --release --frontend-only
 node -e '
 const fs = require("fs"), zlib = require("zlib");
 const rows = [];
