@@ -72,18 +72,18 @@ fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment("") view=CabinetLayout>
             <Route path=StaticSegment("") view=HomePage/>
-            <Route path=StaticSegment("booking") view=|| view! { <SectionNotBuilt section=Section::Booking/> }/>
-            <Route path=StaticSegment("documents") view=|| view! { <SectionNotBuilt section=Section::Documents/> }/>
-            <Route path=StaticSegment("calendar") view=|| view! { <SectionNotBuilt section=Section::Calendar/> }/>
-            <Route path=StaticSegment("referrals") view=|| view! { <SectionNotBuilt section=Section::Referrals/> }/>
-            <Route path=StaticSegment("results") view=|| view! { <SectionNotBuilt section=Section::Results/> }/>
-            <Route path=StaticSegment("home-visit") view=|| view! { <SectionNotBuilt section=Section::HomeVisit/> }/>
-            <Route path=StaticSegment("news") view=|| view! { <SectionNotBuilt section=Section::News/> }/>
-            <Route path=StaticSegment("promotions") view=|| view! { <SectionNotBuilt section=Section::Promotions/> }/>
-            <Route path=StaticSegment("finance") view=|| view! { <SectionNotBuilt section=Section::Finance/> }/>
-            <Route path=StaticSegment("requests") view=|| view! { <SectionNotBuilt section=Section::Requests/> }/>
-            <Route path=StaticSegment("settings") view=|| view! { <SectionNotBuilt section=Section::Settings/> }/>
-            <Route path=StaticSegment("feedback") view=|| view! { <SectionNotBuilt section=Section::Feedback/> }/>
+            <Route path=StaticSegment(Section::Booking.slug()) view=|| view! { <SectionNotBuilt section=Section::Booking/> }/>
+            <Route path=StaticSegment(Section::Documents.slug()) view=|| view! { <SectionNotBuilt section=Section::Documents/> }/>
+            <Route path=StaticSegment(Section::Calendar.slug()) view=|| view! { <SectionNotBuilt section=Section::Calendar/> }/>
+            <Route path=StaticSegment(Section::Referrals.slug()) view=|| view! { <SectionNotBuilt section=Section::Referrals/> }/>
+            <Route path=StaticSegment(Section::Results.slug()) view=|| view! { <SectionNotBuilt section=Section::Results/> }/>
+            <Route path=StaticSegment(Section::HomeVisit.slug()) view=|| view! { <SectionNotBuilt section=Section::HomeVisit/> }/>
+            <Route path=StaticSegment(Section::News.slug()) view=|| view! { <SectionNotBuilt section=Section::News/> }/>
+            <Route path=StaticSegment(Section::Promotions.slug()) view=|| view! { <SectionNotBuilt section=Section::Promotions/> }/>
+            <Route path=StaticSegment(Section::Finance.slug()) view=|| view! { <SectionNotBuilt section=Section::Finance/> }/>
+            <Route path=StaticSegment(Section::Requests.slug()) view=|| view! { <SectionNotBuilt section=Section::Requests/> }/>
+            <Route path=StaticSegment(Section::Settings.slug()) view=|| view! { <SectionNotBuilt section=Section::Settings/> }/>
+            <Route path=StaticSegment(Section::Feedback.slug()) view=|| view! { <SectionNotBuilt section=Section::Feedback/> }/>
         </ParentRoute>
     }
     .into_inner()

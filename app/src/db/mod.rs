@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod clinics;
+mod migrations;
 pub mod patients;
 pub mod staff;
 
@@ -130,8 +131,8 @@ impl Db {
     /// Brings the schema up to date; run at every start.
     pub async fn migrate(&self) -> Result<(), DbError> {
         match self {
-            Db::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await?,
-            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+            Db::Sqlite(pool) => migrations::sqlite().run(pool).await?,
+            Db::Postgres(pool) => migrations::postgres().run(pool).await?,
         }
         Ok(())
     }

@@ -60,6 +60,11 @@ impl Section {
         }
     }
 
+    /// The route's path segment: the path without its leading `/`.
+    pub fn slug(self) -> &'static str {
+        self.path().trim_start_matches('/')
+    }
+
     /// The menu label, which is also the page heading.
     pub fn label(self, locale: Locale) -> &'static str {
         match self {
