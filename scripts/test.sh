@@ -33,10 +33,10 @@ fi
 step "integration tests on PostgreSQL"
 TEST_DATABASE_URL="$POSTGRES_URL" cargo test -p server --test api
 
-# The server binary is the one `cargo test` just built; only the wasm,
-# JS and CSS need building here.
-step "building the browser side of the site"
-cargo leptos build --frontend-only
+# Server and wasm both built by cargo-leptos, as for serving: the two halves
+# must be compiled with the same settings or hydration fails.
+step "building the site (server and wasm) for the browser tests"
+cargo leptos build
 
 step "browser tests (Playwright, headless Chromium, maildev)"
 npx playwright test -c end2end/playwright.config.ts
