@@ -10,6 +10,8 @@ const ROOT = `${__dirname}/..`;
 
 export default defineConfig({
   testDir: "./tests",
+  // Traces of failed tests stay beside the specs (git-ignored), wherever the command runs from.
+  outputDir: "./test-results",
   fullyParallel: false,
   workers: 1,
   retries: 0,
