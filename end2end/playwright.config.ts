@@ -59,6 +59,9 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: "target/site",
         SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
         LOG_LEVEL: "warn",
+        // Every test signs in from 127.0.0.1: the per-address limit of a
+        // real deployment would stop the suite, not an attacker.
+        RATE_LIMIT_BURST: "500",
       },
     },
   ],

@@ -3,6 +3,7 @@
 //! The server fills [`PageContext`] from its configuration and the request; the
 //! browser receives the same value during hydration, so the two never disagree.
 
+use crate::auth::{PatientBrief, StaffBrief};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,10 @@ pub struct PageContext {
     /// The id of the request that rendered this page, shown on error pages so
     /// support can find the matching log lines.
     pub request_id: Option<String>,
+    /// The signed-in patient, if any.
+    pub patient: Option<PatientBrief>,
+    /// The signed-in staff member, if any.
+    pub staff: Option<StaffBrief>,
 }
 
 impl PageContext {
@@ -50,7 +55,20 @@ impl PageContext {
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned)
         });
-        PageContext { clinic, request_id }
+        let signed_in = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::auth::SignedIn>().cloned())
+            .unwrap_or_default();
+        PageContext {
+            clinic,
+            request_id,
+            patient: signed_in.patient.map(|patient| PatientBrief {
+                address_as: patient.address_as,
+            }),
+            staff: signed_in.staff.map(|staff| StaffBrief {
+                full_name: staff.full_name,
+                roles: staff.roles,
+            }),
+        }
     }
 
     /// In the browser the value always comes from the server's rendering; this

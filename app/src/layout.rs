@@ -1,6 +1,7 @@
 //! The frame around every signed-in page: header, «Главное меню» (a side menu
 //! on wide screens, a drawer on phones), the page, and the clinic's contacts.
 
+use crate::account::SignOutButton;
 use crate::clinic::{page_context, tel_href};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::sections::Section;
@@ -27,11 +28,17 @@ pub fn PageTitle(#[prop(into)] text: Signal<&'static str>) -> impl IntoView {
     }
 }
 
-/// Layout of the patient's pages.
+/// Layout of the patient's pages. Without a signed-in patient it sends the
+/// browser to «Вход» — for the eye only: every server function checks again.
 #[component]
 pub fn CabinetLayout() -> impl IntoView {
     let i18n = use_i18n();
-    let clinic = page_context().clinic;
+    let page = page_context();
+    let clinic = page.clinic;
+    if page.patient.is_none() {
+        go_to_sign_in();
+    }
+    let address_as = page.patient.map(|patient| patient.address_as);
     let menu_open = RwSignal::new(false);
     let toggle = move |event: leptos::ev::MouseEvent| {
         event.prevent_default();
@@ -63,6 +70,10 @@ pub fn CabinetLayout() -> impl IntoView {
                 <span class="brand-clinic">{clinic.name.clone()}</span>
                 <span class="brand-product">{t!(i18n, app.title)}</span>
             </A>
+            <div class="account">
+                <span class="account-name">{address_as}</span>
+                <SignOutButton/>
+            </div>
         </header>
         <div class="frame">
             <nav
@@ -100,6 +111,18 @@ pub fn CabinetLayout() -> impl IntoView {
             <HelpContacts phone=clinic.help_phone address=Some(clinic.address)/>
             <LanguageSwitch/>
         </footer>
+    }
+}
+
+/// Sends a visitor who is not signed in to «Вход»: a redirect while the
+/// server renders, a navigation in the browser.
+fn go_to_sign_in() {
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect("/login");
+    #[cfg(not(feature = "ssr"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::new(move |_| navigate("/login", Default::default()));
     }
 }
 

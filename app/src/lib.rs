@@ -17,15 +17,25 @@ mod generated {
 }
 pub use generated::i18n;
 
+pub mod account;
+pub mod auth;
 pub mod clinic;
 pub mod domain;
+pub mod error;
+pub mod forms;
 pub mod layout;
 pub mod pages;
 pub mod sections;
 pub mod shell;
 
 #[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod context;
+#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod security;
 

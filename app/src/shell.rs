@@ -1,9 +1,10 @@
 //! The HTML document and the router: which page answers which path.
 
+use crate::account::{ActivatePage, LoginPage, RecoverPage};
 use crate::clinic::PageContext;
 use crate::i18n::I18nContextProvider;
 use crate::layout::CabinetLayout;
-use crate::pages::{AccountPage, AccountPagePending, ErrorPage, HomePage, LoginPage, NotFoundPage};
+use crate::pages::{ErrorPage, HomePage, NotFoundPage};
 use crate::sections::{Section, SectionNotBuilt};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -14,6 +15,8 @@ use leptos_use::UseLocalesOptions;
 
 /// The whole HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html>
@@ -29,6 +32,33 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Sends the page's Content-Security-Policy: scripts only from our origin
+/// or carrying this response's nonce (leptos puts it on its own inline
+/// scripts), wasm compilation allowed (`'wasm-unsafe-eval'`) but never
+/// `eval`, no framing.
+#[cfg(feature = "ssr")]
+fn content_security_policy(options: &LeptosOptions) {
+    let Some(nonce) = leptos::nonce::use_nonce() else {
+        return;
+    };
+    // `cargo leptos watch` reloads the page over a websocket.
+    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        format!(
+            " ws://localhost:{port} ws://127.0.0.1:{port}",
+            port = options.reload_port
+        )
+    } else {
+        String::new()
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'{reload}; \
+         manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    crate::context::set_response_header(http::header::CONTENT_SECURITY_POLICY, &policy);
 }
 
 /// The application: language, page context and routes.
@@ -56,8 +86,8 @@ pub fn App() -> impl IntoView {
                 <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
                     <Routes fallback=|| view! { <NotFoundPage/> }>
                         <Route path=path!("/login") view=LoginPage/>
-                        <Route path=path!("/activate") view=|| view! { <AccountPagePending page=AccountPage::Activate/> }/>
-                        <Route path=path!("/recover") view=|| view! { <AccountPagePending page=AccountPage::Recover/> }/>
+                        <Route path=path!("/activate") view=ActivatePage/>
+                        <Route path=path!("/recover") view=RecoverPage/>
                         <CabinetRoutes/>
                     </Routes>
                 </ErrorBoundary>

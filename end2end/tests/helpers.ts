@@ -21,3 +21,45 @@ export async function open(page: Page, path: string) {
   await page.goto(path);
   await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
 }
+
+/** The demo accounts `server --demo` seeds (server/src/demo.rs). */
+export const DEMO = {
+  login: "demo",
+  password: "demo-patient-pass-2026",
+  addressAs: "Анна Сергеевна",
+  temporaryLogin: "temp-0001",
+  temporaryPassword: "temp-pass-0001-2026",
+};
+
+/** Signs in on the sign-in page and waits for «Главная». */
+export async function signIn(page: Page, login = DEMO.login, password = DEMO.password) {
+  await open(page, "/login");
+  await page.getByLabel("Логин").fill(login);
+  await page.getByLabel("Пароль").fill(password);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+}
+
+const MAIL_API = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "3380"}`;
+
+export type Mail = { subject: string; text: string; html: string; to: Array<{ address: string }> };
+
+/** Waits until maildev has a message to `address` whose subject matches, and returns the newest. */
+export async function mailTo(address: string, subject: RegExp): Promise<Mail> {
+  let found: Mail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(`${MAIL_API}/email`);
+        const all = (await response.json()) as Mail[];
+        found = all
+          .filter((m) => m.to.some((to) => to.address === address) && subject.test(m.subject))
+          .pop();
+        return found !== undefined;
+      },
+      { message: `mail to ${address} matching ${subject}`, timeout: 20_000 },
+    )
+    .toBe(true);
+  return found as Mail;
+}

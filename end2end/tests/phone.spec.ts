@@ -1,7 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { MENU, open } from "./helpers";
+import { MENU, open, signIn } from "./helpers";
 
 test.use({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
 
 test("on a 375 px phone the menu is a drawer that opens, navigates and closes", async ({ page }) => {
   await open(page, "/");

@@ -1,5 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { MENU, open } from "./helpers";
+import { MENU, open, signIn } from "./helpers";
+
+test.beforeEach(async ({ page }) => {
+  await signIn(page);
+});
 
 test("the cabinet opens in Russian with the twelve menu entries in order", async ({ page }) => {
   await open(page, "/");
@@ -33,6 +37,7 @@ test("every route answers when opened directly", async ({ page }) => {
 });
 
 test("the sign-in page has the links of the manual and the help phone", async ({ page }) => {
+  await page.context().clearCookies();
   await open(page, "/login");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Вход в Личный кабинет");
   await expect(page.getByLabel("Логин")).toBeVisible();

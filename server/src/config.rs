@@ -1,7 +1,10 @@
 //! Configuration: built-in defaults, then an optional TOML file, then the
 //! environment, each overriding the one before.
 
+use app::auth::SessionSettings;
 use app::clinic::ClinicInfo;
+use app::clock::Clock;
+use app::security::RateLimit;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -66,6 +69,18 @@ pub struct Config {
     pub log: LogConfig,
     pub clinic: ClinicInfo,
     pub demo: bool,
+    /// Where patients reach the cabinet (`PUBLIC_URL`); `https://` turns on
+    /// secure cookies and HSTS.
+    pub public_url: String,
+    pub sessions: SessionSettings,
+    pub rate_limit: RateLimit,
+    /// The sender of the cabinet's mail (`MAIL_FROM`).
+    pub mail_from: String,
+    /// The time; tests set a manual clock.
+    pub clock: Clock,
+    /// Deliver mail in the background. Tests turn it off and deliver by
+    /// calling the worker themselves, so they see the outbox before delivery.
+    pub mail_in_background: bool,
 }
 
 /// The settings file: every key optional, the same names as the environment
@@ -82,6 +97,14 @@ struct FileSettings {
     clinic_name: Option<String>,
     clinic_help_phone: Option<String>,
     clinic_address: Option<String>,
+    public_url: Option<String>,
+    mail_from: Option<String>,
+    session_idle_minutes: Option<String>,
+    session_absolute_hours: Option<String>,
+    staff_session_idle_minutes: Option<String>,
+    staff_session_absolute_hours: Option<String>,
+    rate_limit_burst: Option<String>,
+    rate_limit_per_minute: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/cabinet.db";
@@ -91,6 +114,7 @@ const DEFAULT_OUTBOX: &str = "data/outbox";
 const DEFAULT_CLINIC_NAME: &str = "Европейский медицинский центр (ЕМС)";
 const DEFAULT_CLINIC_PHONE: &str = "+7 (495) 933 66 55";
 const DEFAULT_CLINIC_ADDRESS: &str = "Москва";
+const DEFAULT_MAIL_FROM: &str = "Личный кабинет пациента <no-reply@localhost>";
 
 impl Config {
     /// Reads the configuration from the process environment and the file named
@@ -131,7 +155,7 @@ impl Config {
             anyhow::bail!("DATABASE_URL must start with sqlite: or postgres://");
         }
         let site_addr_text = pick("LEPTOS_SITE_ADDR", file.leptos_site_addr, DEFAULT_SITE_ADDR);
-        let site_addr = site_addr_text.parse().map_err(|e| {
+        let site_addr: SocketAddr = site_addr_text.parse().map_err(|e| {
             anyhow::anyhow!("LEPTOS_SITE_ADDR {site_addr_text:?} is not host:port: {e}")
         })?;
         let mail = match env("SMTP_URL")
@@ -144,6 +168,56 @@ impl Config {
             Some(_) => anyhow::bail!("SMTP_URL must start with smtp:// or smtps://"),
             None => MailTransport::Folder(PathBuf::from(DEFAULT_OUTBOX)),
         };
+        let public_url = pick(
+            "PUBLIC_URL",
+            file.public_url,
+            &format!("http://{site_addr}"),
+        )
+        .trim_end_matches('/')
+        .to_owned();
+        let secure = public_url_is_secure(&public_url)?;
+        let number = |name: &str, from_file: Option<String>, default: u32| -> anyhow::Result<u32> {
+            let text = pick(name, from_file, &default.to_string());
+            match text.trim().parse::<u32>() {
+                Ok(value) if value > 0 => Ok(value),
+                _ => anyhow::bail!("{name} must be a whole number above 0, not {text:?}"),
+            }
+        };
+        let minutes = |n: u32| chrono::Duration::minutes(i64::from(n));
+        let hours = |n: u32| chrono::Duration::hours(i64::from(n));
+        let sessions = SessionSettings {
+            patient_idle: minutes(number(
+                "SESSION_IDLE_MINUTES",
+                file.session_idle_minutes,
+                30,
+            )?),
+            patient_absolute: hours(number(
+                "SESSION_ABSOLUTE_HOURS",
+                file.session_absolute_hours,
+                12,
+            )?),
+            staff_idle: minutes(number(
+                "STAFF_SESSION_IDLE_MINUTES",
+                file.staff_session_idle_minutes,
+                30,
+            )?),
+            staff_absolute: hours(number(
+                "STAFF_SESSION_ABSOLUTE_HOURS",
+                file.staff_session_absolute_hours,
+                12,
+            )?),
+            secure_cookies: secure,
+        };
+        let defaults = RateLimit::default();
+        let rate_limit = RateLimit {
+            burst: number("RATE_LIMIT_BURST", file.rate_limit_burst, defaults.burst)?,
+            per_minute: number(
+                "RATE_LIMIT_PER_MINUTE",
+                file.rate_limit_per_minute,
+                defaults.per_minute,
+            )?,
+        };
+        let mail_from = pick("MAIL_FROM", file.mail_from, DEFAULT_MAIL_FROM);
         let log_format = pick("LOG_FORMAT", file.log_format, "text");
         let json = match log_format.as_str() {
             "json" => true,
@@ -174,7 +248,47 @@ impl Config {
                 ),
             },
             demo: args.demo,
+            public_url,
+            sessions,
+            rate_limit,
+            mail_from,
+            clock: Clock::System,
+            mail_in_background: true,
         })
+    }
+
+    /// The host name in the public address, for Message-IDs.
+    pub fn public_host(&self) -> String {
+        host_of(&self.public_url)
+            .filter(|host| host.chars().any(|c| c.is_ascii_alphabetic()))
+            .unwrap_or_else(|| "localhost".to_owned())
+    }
+}
+
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split('/').next()?;
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => authority.split(':').next()?,
+    };
+    (!host.is_empty()).then(|| host.to_owned())
+}
+
+/// Whether cookies must be `Secure`: yes for `https://`. Plain `http://` is
+/// for local development only, so any other host is refused.
+fn public_url_is_secure(url: &str) -> anyhow::Result<bool> {
+    if url.starts_with("https://") {
+        return Ok(true);
+    }
+    if !url.starts_with("http://") {
+        anyhow::bail!("PUBLIC_URL must start with https:// (or http:// on this computer)");
+    }
+    match host_of(url).as_deref() {
+        Some("localhost" | "127.0.0.1" | "::1") => Ok(false),
+        _ => anyhow::bail!(
+            "PUBLIC_URL {url:?} is plain http on another computer: cookies would travel unencrypted; use https://"
+        ),
     }
 }
 
@@ -201,6 +315,36 @@ mod tests {
             MailTransport::Folder(PathBuf::from("data/outbox"))
         );
         assert!(!config.demo);
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert!(!config.sessions.secure_cookies);
+        assert_eq!(config.sessions.patient_idle, chrono::Duration::minutes(30));
+        assert_eq!(
+            config.sessions.patient_absolute,
+            chrono::Duration::hours(12)
+        );
+    }
+
+    #[test]
+    fn an_https_public_address_makes_cookies_secure_and_plain_http_elsewhere_is_refused() {
+        let config = Config::from_sources(
+            &CliArgs::default(),
+            env_of(&[
+                ("PUBLIC_URL", "https://lk.clinic.ru/"),
+                ("SESSION_IDLE_MINUTES", "15"),
+            ]),
+        )
+        .unwrap();
+        assert!(config.sessions.secure_cookies);
+        assert_eq!(config.public_url, "https://lk.clinic.ru");
+        assert_eq!(config.public_host(), "lk.clinic.ru");
+        assert_eq!(config.sessions.patient_idle, chrono::Duration::minutes(15));
+        let plain = Config::from_sources(
+            &CliArgs::default(),
+            env_of(&[("PUBLIC_URL", "http://lk.clinic.ru")]),
+        );
+        assert!(plain.unwrap_err().to_string().contains("PUBLIC_URL"));
+        let zero = Config::from_sources(&CliArgs::default(), env_of(&[("RATE_LIMIT_BURST", "0")]));
+        assert!(zero.unwrap_err().to_string().contains("RATE_LIMIT_BURST"));
     }
 
     #[test]

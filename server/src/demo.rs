@@ -115,6 +115,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
             password_hash: &patient_hash,
             address_as: "Анна Сергеевна",
             recovery_email: "anna.smirnova@example.ru",
+            locale: "ru",
         },
         now,
     )

@@ -5,5 +5,7 @@ pub mod config;
 pub mod demo;
 pub mod error_page;
 pub mod health;
+pub mod mail;
+pub mod security;
 pub mod startup;
 pub mod telemetry;

@@ -3,9 +3,15 @@
 //! (tests ask for port 0 and read it back).
 
 use crate::config::{Config, MailTransport};
+use crate::mail::MailWorker;
+use crate::security::{
+    resolve_sessions, same_origin_writes, security_headers, AllowedOrigins, HeaderPolicy,
+};
 use crate::{demo, error_page, health};
 use app::clinic::{ClinicInfo, REQUEST_ID_HEADER};
+use app::context::{MailSettings, ServerContext};
 use app::db::{Db, PoolSettings};
+use app::security::{Hasher, IpRateLimiter};
 use app::{shell, App};
 use axum::extract::FromRef;
 use axum::http::{HeaderName, Request};
@@ -15,7 +21,10 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list_with_exclusions_and_ssg_and_context, LeptosRoutes};
 use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
+use tokio::sync::{watch, Notify};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -28,6 +37,21 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub clinic: ClinicInfo,
+    pub server: ServerContext,
+    pub origins: AllowedOrigins,
+    pub headers: HeaderPolicy,
+}
+
+impl FromRef<AppState> for AllowedOrigins {
+    fn from_ref(state: &AppState) -> Self {
+        state.origins.clone()
+    }
+}
+
+impl FromRef<AppState> for HeaderPolicy {
+    fn from_ref(state: &AppState) -> Self {
+        state.headers
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -47,6 +71,9 @@ pub struct Application {
     port: u16,
     router: Router,
     db: Db,
+    server: ServerContext,
+    mail_worker: MailWorker,
+    mail_in_background: bool,
 }
 
 impl Application {
@@ -62,7 +89,7 @@ impl Application {
         tracing::info!(backend = ?db.backend(), "database ready");
 
         if config.demo {
-            match demo::seed(&db, chrono::Utc::now()).await? {
+            match demo::seed(&db, config.clock.now()).await? {
                 demo::Seeded::Yes => tracing::info!("demo content seeded"),
                 demo::Seeded::AlreadyHadData => {
                     tracing::info!("the database already has patients; demo content not seeded")
@@ -76,6 +103,26 @@ impl Application {
             }
         }
 
+        let mail_worker = MailWorker::new(
+            db.clone(),
+            config.clock.clone(),
+            &config.mail,
+            &config.mail_from,
+        )?;
+        let server = ServerContext {
+            db: db.clone(),
+            clinic: config.clinic.clone(),
+            clock: config.clock.clone(),
+            hasher: Hasher::for_this_machine(),
+            sessions: config.sessions.clone(),
+            ip_limiter: IpRateLimiter::new(config.rate_limit),
+            mail: MailSettings {
+                public_url: config.public_url.clone(),
+                message_id_domain: config.public_host(),
+            },
+            mail_wake: Arc::new(Notify::new()),
+        };
+
         let listener = TcpListener::bind(config.site_addr).await?;
         let address = listener.local_addr()?;
         let leptos_options = LeptosOptions::builder()
@@ -88,12 +135,20 @@ impl Application {
             leptos_options,
             db: db.clone(),
             clinic: config.clinic,
+            server: server.clone(),
+            origins: AllowedOrigins::new(&config.public_url),
+            headers: HeaderPolicy {
+                https: config.public_url.starts_with("https://"),
+            },
         };
         Ok(Application {
             listener,
             port: address.port(),
             router: router(state),
             db,
+            server,
+            mail_worker,
+            mail_in_background: config.mail_in_background,
         })
     }
 
@@ -103,6 +158,16 @@ impl Application {
 
     pub fn db(&self) -> Db {
         self.db.clone()
+    }
+
+    /// The services server functions use (its clock, for tests).
+    pub fn server_context(&self) -> ServerContext {
+        self.server.clone()
+    }
+
+    /// The mail worker, so tests can deliver what is due without waiting.
+    pub fn mail_worker(&self) -> MailWorker {
+        self.mail_worker.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight.
@@ -116,9 +181,25 @@ impl Application {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!("listening on http://{}", self.listener.local_addr()?);
-        axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(stop)
-            .await?;
+        let (stop_worker, worker_stopped) = watch::channel(false);
+        let worker = self.mail_in_background.then(|| {
+            tokio::spawn(
+                self.mail_worker
+                    .clone()
+                    .run(self.server.mail_wake.clone(), worker_stopped),
+            )
+        });
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await?;
+        let _ = stop_worker.send(true);
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
         self.db.close().await;
         tracing::info!("stopped");
         Ok(())
@@ -131,6 +212,7 @@ fn router(state: AppState) -> Router {
         move || {
             provide_context(state.db.clone());
             provide_context(state.clinic.clone());
+            provide_context(state.server.clone());
         }
     };
     let (routes, _) =
@@ -174,7 +256,19 @@ fn router(state: AppState) -> Router {
                         .on_response(DefaultOnResponse::new().level(Level::INFO)),
                 )
                 .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.headers,
+                    security_headers,
+                ))
                 .layer(axum::middleware::from_fn(error_page::catch_panic))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.origins.clone(),
+                    same_origin_writes,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    resolve_sessions,
+                ))
                 .layer(CompressionLayer::new()),
         )
         .with_state(state)

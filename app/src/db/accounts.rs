@@ -1,13 +1,9 @@
 //! Patients' cabinet accounts and the temporary credentials printed at
 //! reception for activating one.
 
-use super::{with_db, with_tx, Db, WriteTx};
+use super::{row, with_db, with_tx, Db, WriteTx};
+use crate::domain::login_key;
 use chrono::{DateTime, Utc};
-
-/// The key a login is unique under: logins are unique case-insensitively.
-pub fn login_key(login: &str) -> String {
-    login.to_lowercase()
-}
 
 /// An activated cabinet account to insert.
 #[derive(Clone, Debug)]
@@ -17,6 +13,7 @@ pub struct NewPatientAccount<'a> {
     pub password_hash: &'a str,
     pub address_as: &'a str,
     pub recovery_email: &'a str,
+    pub locale: &'a str,
 }
 
 /// Temporary credentials to insert, valid until `expires_at` and only once.
@@ -28,6 +25,29 @@ pub struct NewTemporaryCredentials<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
+row! {
+    /// An enabled patient account.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct PatientAccount {
+        pub patient_id: i64,
+        pub login: String,
+        pub password_hash: String,
+        pub address_as: String,
+        pub recovery_email: String,
+        pub locale: String,
+    }
+}
+
+row! {
+    /// Temporary credentials that can still be used.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct TemporaryCredentials {
+        pub id: i64,
+        pub patient_id: i64,
+        pub password_hash: String,
+    }
+}
+
 pub async fn insert_account(
     tx: &mut WriteTx,
     account: &NewPatientAccount<'_>,
@@ -36,8 +56,8 @@ pub async fn insert_account(
     with_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO patient_accounts \
-             (patient_id, login, login_key, password_hash, address_as, recovery_email, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             (patient_id, login, login_key, password_hash, address_as, recovery_email, locale, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(account.patient_id)
         .bind(account.login)
@@ -45,6 +65,7 @@ pub async fn insert_account(
         .bind(account.password_hash)
         .bind(account.address_as)
         .bind(account.recovery_email)
+        .bind(account.locale)
         .bind(now)
         .execute(conn)
         .await
@@ -73,32 +94,153 @@ pub async fn insert_temporary_credentials(
     })
 }
 
-/// The password hash of an enabled account, by login in any case.
-pub async fn password_hash(db: &Db, login: &str) -> Result<Option<String>, sqlx::Error> {
+const ACCOUNT_COLUMNS: &str =
+    "patient_id, login, password_hash, address_as, recovery_email, locale";
+
+/// The enabled account with this login, in any case.
+pub async fn by_login(db: &Db, login: &str) -> Result<Option<PatientAccount>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM patient_accounts WHERE login_key = $1 AND disabled_at IS NULL"
+    );
     with_db!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT password_hash FROM patient_accounts WHERE login_key = $1 AND disabled_at IS NULL",
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(login_key(login))
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// The enabled account of a patient.
+pub async fn by_patient(db: &Db, patient_id: i64) -> Result<Option<PatientAccount>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {ACCOUNT_COLUMNS} FROM patient_accounts WHERE patient_id = $1 AND disabled_at IS NULL"
+    );
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(patient_id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// Whether a patient account (enabled or not) already has this login.
+pub async fn login_taken(tx: &mut WriteTx, login: &str) -> Result<bool, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM patient_accounts WHERE login_key = $1)")
+            .bind(login_key(login))
+            .fetch_one(conn)
+            .await
+    })
+}
+
+/// Whether the patient already has a cabinet account.
+pub async fn exists_for(tx: &mut WriteTx, patient_id: i64) -> Result<bool, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM patient_accounts WHERE patient_id = $1)")
+            .bind(patient_id)
+            .fetch_one(conn)
+            .await
+    })
+}
+
+pub async fn set_password_hash(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE patient_accounts SET password_hash = $1 WHERE patient_id = $2")
+            .bind(password_hash)
+            .bind(patient_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// Replaces a hash made with older parameters, unless the password changed
+/// meanwhile (the old hash no longer matches).
+pub async fn upgrade_password_hash(
+    db: &Db,
+    patient_id: i64,
+    old_hash: &str,
+    new_hash: &str,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query(
+            "UPDATE patient_accounts SET password_hash = $1 WHERE patient_id = $2 AND password_hash = $3",
         )
-        .bind(login_key(login))
-        .fetch_optional(pool)
+        .bind(new_hash)
+        .bind(patient_id)
+        .bind(old_hash)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Remembers the language the patient uses, for the mail we send them.
+pub async fn set_locale(db: &Db, patient_id: i64, locale: &str) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query("UPDATE patient_accounts SET locale = $1 WHERE patient_id = $2 AND locale <> $1")
+            .bind(locale)
+            .bind(patient_id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// Temporary credentials usable at `now`, by their login.
+pub async fn usable_temporary_credentials(
+    tx: &mut WriteTx,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<TemporaryCredentials>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, patient_id, password_hash FROM temporary_credentials \
+             WHERE login = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
+        )
+        .bind(login.trim())
+        .bind(now)
+        .fetch_optional(conn)
         .await
     })
 }
 
-/// The password hash of temporary credentials still usable at `now`.
-pub async fn temporary_password_hash(
-    db: &Db,
-    login: &str,
+/// Uses up temporary credentials: they never work again.
+pub async fn use_temporary_credentials(
+    tx: &mut WriteTx,
+    id: i64,
     now: DateTime<Utc>,
-) -> Result<Option<String>, sqlx::Error> {
-    with_db!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT password_hash FROM temporary_credentials \
-             WHERE login = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE temporary_credentials SET used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// Revokes every unused temporary credential of a patient (when new ones
+/// are issued).
+pub async fn revoke_temporary_credentials(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE temporary_credentials SET revoked_at = $1 \
+             WHERE patient_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
         )
-        .bind(login)
         .bind(now)
-        .fetch_optional(pool)
+        .bind(patient_id)
+        .execute(conn)
         .await
+        .map(|_| ())
     })
 }

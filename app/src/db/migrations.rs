@@ -31,6 +31,7 @@ macro_rules! embedded {
 /// (a test checks that none is forgotten).
 const MIGRATIONS: &[Embedded] = embedded![
     1 "0001_foundation.sql" "foundation",
+    2 "0002_accounts.sql" "accounts",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

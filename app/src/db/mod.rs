@@ -9,9 +9,14 @@
 //! the two differ, both texts stand side by side in the one function.
 
 pub mod accounts;
+pub mod audit;
 pub mod clinics;
+pub mod failures;
 mod migrations;
+pub mod outbox;
 pub mod patients;
+pub mod recovery;
+pub mod sessions;
 pub mod staff;
 
 use sqlx::postgres::PgPoolOptions;
@@ -214,7 +219,37 @@ macro_rules! with_tx {
     };
 }
 
-pub use {with_db, with_tx};
+/// Declares a row struct and its `sqlx::FromRow` by column name — what
+/// `#[derive(sqlx::FromRow)]` does, without sqlx's macro crate, which would
+/// compile both database drivers a second time.
+#[macro_export]
+macro_rules! row {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* pub $field:ident : $ty:ty),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $ty),*
+        }
+
+        impl<'r, R: sqlx::Row> sqlx::FromRow<'r, R> for $name
+        where
+            &'r str: sqlx::ColumnIndex<R>,
+            $($ty: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>),*
+        {
+            fn from_row(row: &'r R) -> Result<Self, sqlx::Error> {
+                Ok($name {
+                    $($field: row.try_get(stringify!($field))?),*
+                })
+            }
+        }
+    };
+}
+
+pub use {row, with_db, with_tx};
 
 #[cfg(test)]
 mod tests {

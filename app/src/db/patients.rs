@@ -1,6 +1,6 @@
 //! Patients (as the MIS knows them) and their service agreements.
 
-use super::{with_db, with_tx, Db, WriteTx};
+use super::{row, with_db, with_tx, Db, WriteTx};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A patient to insert.
@@ -75,5 +75,30 @@ pub async fn any_exist_in(tx: &mut WriteTx) -> Result<bool, sqlx::Error> {
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     with_db!(db, pool => {
         sqlx::query_scalar("SELECT COUNT(*) FROM patients").fetch_one(pool).await
+    })
+}
+
+row! {
+    /// Where the clinic may write to and text a patient: the latest agreement's
+    /// e-mail and SMS phone. Only the clinic changes them.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct AgreementContacts {
+        pub email: String,
+        pub sms_phone: String,
+    }
+}
+
+pub async fn agreement_contacts(
+    db: &Db,
+    patient_id: i64,
+) -> Result<Option<AgreementContacts>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT email, sms_phone FROM service_agreements WHERE patient_id = $1 \
+             ORDER BY signed_on DESC, id DESC LIMIT 1",
+        )
+        .bind(patient_id)
+        .fetch_optional(pool)
+        .await
     })
 }

@@ -1,8 +1,7 @@
 //! Staff accounts of the administrative module and their roles.
 
-use super::accounts::login_key;
 use super::{with_db, with_tx, Db, WriteTx};
-use crate::domain::StaffRole;
+use crate::domain::{login_key, StaffRole};
 use chrono::{DateTime, Utc};
 
 /// A staff account to insert.
@@ -66,19 +65,51 @@ pub async fn credentials(db: &Db, login: &str) -> Result<Option<StaffCredentials
     let Some((id, password_hash)) = row else {
         return Ok(None);
     };
-    let names: Vec<String> = with_db!(db, pool => {
-        sqlx::query_scalar("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")
-            .bind(id)
-            .fetch_all(pool)
-            .await
-    })?;
-    let roles = names
-        .iter()
-        .filter_map(|name| StaffRole::parse(name))
-        .collect();
+    let roles = roles_of(db, id).await?;
     Ok(Some(StaffCredentials {
         id,
         password_hash,
         roles,
+    }))
+}
+
+async fn roles_of(db: &Db, staff_id: i64) -> Result<Vec<StaffRole>, sqlx::Error> {
+    let names: Vec<String> = with_db!(db, pool => {
+        sqlx::query_scalar("SELECT role FROM staff_roles WHERE staff_id = $1 ORDER BY role")
+            .bind(staff_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(names
+        .iter()
+        .filter_map(|name| StaffRole::parse(name))
+        .collect())
+}
+
+/// Who an enabled staff member is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffProfile {
+    pub login: String,
+    pub full_name: String,
+    pub roles: Vec<StaffRole>,
+}
+
+/// The profile of an enabled staff account.
+pub async fn profile(db: &Db, staff_id: i64) -> Result<Option<StaffProfile>, sqlx::Error> {
+    let row: Option<(String, String)> = with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT login, full_name FROM staff_accounts WHERE id = $1 AND disabled_at IS NULL",
+        )
+        .bind(staff_id)
+        .fetch_optional(pool)
+        .await
+    })?;
+    let Some((login, full_name)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(StaffProfile {
+        login,
+        full_name,
+        roles: roles_of(db, staff_id).await?,
     }))
 }

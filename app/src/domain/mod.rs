@@ -1,6 +1,20 @@
 //! Types that parse, not validate: built for the server and the browser alike,
-//! so a form and its server function apply the same rule.
+//! so a form and its server function apply the same rule and show the same
+//! message.
 
+mod email;
+mod login;
+mod password;
+mod problem;
 mod staff_role;
+mod text;
 
+pub use email::Email;
+pub use login::{login_key, Login};
+pub use password::{
+    check_new_password, new_password_problem, PasswordContext, MAX_PASSWORD_BYTES,
+    MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
+};
+pub use problem::{FieldError, FieldErrors, Problem, FORM};
 pub use staff_role::StaffRole;
+pub use text::{AddressAs, RecoveryCode};

@@ -55,8 +55,9 @@ pub fn static_error_page(request_id: &str) -> String {
     )
 }
 
+/// Escapes text for HTML built by hand (this page, the mail).
 #[cfg(feature = "ssr")]
-fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

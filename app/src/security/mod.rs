@@ -1,5 +1,17 @@
-//! Secrets and password hashing, shared by every server function that needs them.
+//! Secrets, password hashing, tokens, lockouts and rate limits: the security
+//! core every server function relies on.
 
+mod common;
+pub mod limits;
+pub mod lockout;
 mod password;
+mod token;
 
-pub use password::{hash_password, verify_password, PasswordHashError, Secret};
+pub use common::{common_password_count, is_common_password};
+pub use limits::{IpRateLimiter, RateLimit};
+pub use password::{
+    hash_password, needs_rehash, verify_password, Hasher, PasswordHashError, Secret, Verified,
+};
+pub use token::{
+    new_recovery_code, new_session_token, new_temporary_login, new_temporary_password, token_hash,
+};

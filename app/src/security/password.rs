@@ -1,10 +1,14 @@
 //! Password hashing with argon2id (OWASP's minimum: 19 MiB, 2 passes, 1 lane),
-//! stored as PHC strings so the parameters travel with each hash.
+//! stored as PHC strings so the parameters travel with each hash, and hashed
+//! off the async threads behind a semaphore so a burst of sign-ins neither
+//! stalls other requests nor exhausts memory.
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::fmt;
+use std::sync::{Arc, LazyLock};
+use tokio::sync::Semaphore;
 
 /// A password or token: never printed, never serialized.
 #[derive(Clone, PartialEq, Eq)]
@@ -30,14 +34,18 @@ impl fmt::Debug for Secret {
 #[error("password hashing failed: {0}")]
 pub struct PasswordHashError(String);
 
+/// The parameters new hashes are made with.
+const MEMORY_KIB: u32 = 19 * 1024;
+const PASSES: u32 = 2;
+const LANES: u32 = 1;
+
 fn argon2() -> Result<Argon2<'static>, PasswordHashError> {
-    let params =
-        Params::new(19 * 1024, 2, 1, None).map_err(|e| PasswordHashError(e.to_string()))?;
+    let params = Params::new(MEMORY_KIB, PASSES, LANES, None)
+        .map_err(|e| PasswordHashError(e.to_string()))?;
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// Hashes a password into a PHC string. CPU-heavy: call it off the async
-/// threads (`spawn_blocking`).
+/// Hashes a password into a PHC string. CPU-heavy: call it through [`Hasher`].
 pub fn hash_password(password: &Secret) -> Result<String, PasswordHashError> {
     let salt = SaltString::generate(&mut OsRng);
     argon2()?
@@ -54,6 +62,101 @@ pub fn verify_password(password: &Secret, hash: &str) -> bool {
     Argon2::default()
         .verify_password(password.expose().as_bytes(), &parsed)
         .is_ok()
+}
+
+/// Whether `hash` was made with weaker parameters (or another algorithm)
+/// than new hashes are, and should be replaced at the next sign-in.
+pub fn needs_rehash(hash: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return true;
+    };
+    if parsed.algorithm.as_str() != "argon2id" || parsed.version != Some(0x13) {
+        return true;
+    }
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
+    params.m_cost() < MEMORY_KIB || params.t_cost() < PASSES || params.p_cost() < LANES
+}
+
+/// A hash of a random password nobody knows: verifying against it when a
+/// login does not exist takes as long as a real check, so the answer's
+/// timing does not tell whether the login exists.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let mut random = [0u8; 32];
+    argon2::password_hash::rand_core::RngCore::fill_bytes(&mut OsRng, &mut random);
+    let password = Secret::new(super::token::to_hex(&random));
+    hash_password(&password).unwrap_or_default()
+});
+
+/// Runs argon2 on the blocking thread pool, at most `permits` at a time.
+#[derive(Clone, Debug)]
+pub struct Hasher {
+    permits: Arc<Semaphore>,
+}
+
+/// The outcome of checking a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verified {
+    Yes { needs_rehash: bool },
+    No,
+}
+
+impl Verified {
+    pub fn matched(self) -> bool {
+        matches!(self, Verified::Yes { .. })
+    }
+}
+
+impl Hasher {
+    pub fn new(permits: usize) -> Hasher {
+        Hasher {
+            permits: Arc::new(Semaphore::new(permits.max(1))),
+        }
+    }
+
+    /// One permit per core: hashing is CPU-bound.
+    pub fn for_this_machine() -> Hasher {
+        Hasher::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, PasswordHashError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|e| PasswordHashError(e.to_string()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| PasswordHashError(e.to_string()))
+    }
+
+    pub async fn hash(&self, password: Secret) -> Result<String, PasswordHashError> {
+        self.run(move || hash_password(&password)).await?
+    }
+
+    /// Checks `password` against `hash`, or against a dummy hash when there
+    /// is no account, taking the same time either way.
+    pub async fn verify(
+        &self,
+        password: Secret,
+        hash: Option<String>,
+    ) -> Result<Verified, PasswordHashError> {
+        self.run(move || match hash {
+            Some(hash) if verify_password(&password, &hash) => Verified::Yes {
+                needs_rehash: needs_rehash(&hash),
+            },
+            Some(_) => Verified::No,
+            None => {
+                let _ = verify_password(&password, &DUMMY_HASH);
+                Verified::No
+            }
+        })
+        .await
+    }
 }
 
 #[cfg(test)]
@@ -78,5 +181,59 @@ mod tests {
     #[test]
     fn a_secret_never_shows_in_debug_output() {
         assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(***)");
+    }
+
+    #[test]
+    fn hashes_with_weaker_parameters_are_marked_for_rehashing() {
+        let current = hash_password(&Secret::new("x")).unwrap();
+        assert!(!needs_rehash(&current));
+        let weak = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(4096, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"x", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(needs_rehash(&weak));
+        let argon2i = Argon2::new(
+            Algorithm::Argon2i,
+            Version::V0x13,
+            Params::new(MEMORY_KIB, PASSES, LANES, None).unwrap(),
+        )
+        .hash_password(b"x", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(needs_rehash(&argon2i));
+        assert!(verify_password(&Secret::new("x"), &weak));
+    }
+
+    #[tokio::test]
+    async fn the_hasher_answers_no_for_a_missing_account_after_doing_the_same_work() {
+        let hasher = Hasher::new(1);
+        let hash = hasher.hash(Secret::new("a long passphrase")).await.unwrap();
+        assert_eq!(
+            hasher
+                .verify(Secret::new("a long passphrase"), Some(hash.clone()))
+                .await
+                .unwrap(),
+            Verified::Yes {
+                needs_rehash: false
+            }
+        );
+        assert_eq!(
+            hasher
+                .verify(Secret::new("wrong"), Some(hash))
+                .await
+                .unwrap(),
+            Verified::No
+        );
+        assert_eq!(
+            hasher
+                .verify(Secret::new("a long passphrase"), None)
+                .await
+                .unwrap(),
+            Verified::No
+        );
     }
 }

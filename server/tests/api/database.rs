@@ -15,14 +15,14 @@ async fn migrations_run_at_start_on_the_configured_database() {
         Backend::Sqlite
     };
     assert_eq!(app.db.backend(), expected);
-    assert_eq!(app.db.applied_migrations().await.unwrap(), vec![1]);
+    assert_eq!(app.db.applied_migrations().await.unwrap(), vec![1, 2]);
 }
 
 #[tokio::test]
 async fn without_the_demo_flag_the_database_stays_empty() {
     let app = spawn_app().await;
     assert_eq!(patients::count(&app.db).await.unwrap(), 0);
-    assert!(accounts::password_hash(&app.db, demo::PATIENT_LOGIN)
+    assert!(accounts::by_login(&app.db, demo::PATIENT_LOGIN)
         .await
         .unwrap()
         .is_none());
@@ -32,31 +32,33 @@ async fn without_the_demo_flag_the_database_stays_empty() {
 async fn the_demo_flag_seeds_the_demo_accounts_with_their_documented_passwords() {
     let app = spawn_app_with(|config| config.demo = true).await;
 
-    let patient = accounts::password_hash(&app.db, "DEMO")
+    let patient = accounts::by_login(&app.db, "DEMO")
         .await
         .unwrap()
         .expect("demo patient");
     assert!(verify_password(
         &Secret::new(demo::PATIENT_PASSWORD),
-        &patient
+        &patient.password_hash
     ));
 
-    let temporary =
-        accounts::temporary_password_hash(&app.db, demo::TEMPORARY_LOGIN, chrono::Utc::now())
-            .await
-            .unwrap()
-            .expect("temporary credentials");
+    let mut tx = app.db.begin_write().await.unwrap();
+    let now = app.clock.now();
+    let temporary = accounts::usable_temporary_credentials(&mut tx, demo::TEMPORARY_LOGIN, now)
+        .await
+        .unwrap()
+        .expect("temporary credentials");
     assert!(verify_password(
         &Secret::new(demo::TEMPORARY_PASSWORD),
-        &temporary
+        &temporary.password_hash
     ));
-    let in_31_days = chrono::Utc::now() + chrono::Duration::days(31);
+    let in_31_days = now + chrono::Duration::days(31);
     assert!(
-        accounts::temporary_password_hash(&app.db, demo::TEMPORARY_LOGIN, in_31_days)
+        accounts::usable_temporary_credentials(&mut tx, demo::TEMPORARY_LOGIN, in_31_days)
             .await
             .unwrap()
             .is_none()
     );
+    drop(tx);
 
     let admin = staff::credentials(&app.db, demo::ADMIN_LOGIN)
         .await

@@ -4,8 +4,13 @@
 //! from) is set — and a client that keeps cookies.
 
 use app::clinic::ClinicInfo;
-use app::db::Db;
+use app::clock::Clock;
+use app::db::outbox::{self, Delivery};
+use app::db::{audit, Db};
+use app::security::RateLimit;
 use server::config::{CliArgs, Config, LogConfig, MailTransport};
+use server::demo;
+use server::mail::MailWorker;
 use server::startup::Application;
 use tokio::sync::oneshot;
 
@@ -97,13 +102,28 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub database: TestDatabase,
-    _outbox: tempfile::TempDir,
+    /// Stands still unless a test moves it.
+    pub clock: Clock,
+    pub mail_worker: MailWorker,
+    pub outbox: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
+}
+
+/// [`spawn_app`] with the demo patients, temporary credentials and staff.
+pub async fn spawn_demo_app() -> TestApp {
+    spawn_app_with(|config| config.demo = true).await
+}
+
+/// When every test's clock starts.
+pub fn test_start() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339("2026-11-26T09:00:00Z")
+        .unwrap()
+        .to_utc()
 }
 
 /// Like [`spawn_app`], with a chance to change the configuration first.
@@ -123,11 +143,21 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         help_phone: TEST_CLINIC_PHONE.into(),
         address: "Москва, Тестовая ул., 1".into(),
     };
+    config.clock = Clock::manual(test_start());
+    // Tests make many attempts from one address; the rate limit's own test
+    // sets a small one.
+    config.rate_limit = RateLimit {
+        burst: 1000,
+        per_minute: 1000,
+    };
+    config.mail_in_background = false;
     configure(&mut config);
+    let clock = config.clock.clone();
 
     let application = Application::build(config).await.unwrap();
     let port = application.port();
     let db = application.db();
+    let mail_worker = application.mail_worker();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until(async {
         let _ = stopped.await;
@@ -142,19 +172,73 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         client,
         db,
         database,
-        _outbox: outbox,
+        clock,
+        mail_worker,
+        outbox,
         stop: Some(stop),
         server: Some(server),
     }
 }
 
 impl TestApp {
+    /// A page load as a browser makes it (asking for HTML).
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.address, path))
+            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
             .send()
             .await
             .unwrap()
+    }
+
+    /// A form post from our own pages (with our `Origin`), as a browser
+    /// without wasm or the server function client sends it.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.address, path))
+            .header("origin", &self.address)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_in(&self, login: &str, password: &str) -> reqwest::Response {
+        self.post_form("/api/sign_in", &[("login", login), ("password", password)])
+            .await
+    }
+
+    /// Signs the demo patient in and checks that it worked.
+    pub async fn sign_in_demo_patient(&self) {
+        let response = self
+            .sign_in(demo::PATIENT_LOGIN, demo::PATIENT_PASSWORD)
+            .await;
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::OK,
+            "{}",
+            response.text().await.unwrap()
+        );
+    }
+
+    /// Delivers the mail that is due, as the worker would when woken.
+    pub async fn deliver_mail(&self) -> usize {
+        self.mail_worker.deliver_due().await.unwrap()
+    }
+
+    /// Every queued message, oldest first.
+    pub async fn outbox(&self) -> Vec<Delivery> {
+        outbox::all(&self.db).await.unwrap()
+    }
+
+    /// The audit log's actions, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        audit::all(&self.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row.action)
+            .collect()
     }
 
     pub async fn get_html(&self, path: &str) -> (reqwest::StatusCode, String) {
@@ -183,4 +267,39 @@ impl TestApp {
             server.await.unwrap().unwrap();
         }
     }
+}
+
+/// The cookie a response sets, as `name=value`.
+pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+/// A client with no cookie jar, for replaying a cookie by hand.
+pub fn bare_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The body of a server function's error: the `AppError` as JSON.
+pub async fn error_json(response: reqwest::Response) -> serde_json::Value {
+    let text = response.text().await.unwrap();
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+/// The problem reported for `field` in a validation error body.
+pub fn problem_of(error: &serde_json::Value, field: &str) -> Option<String> {
+    error["Validation"]
+        .as_array()?
+        .iter()
+        .find(|e| e["field"] == field)
+        .and_then(|e| e["problem"].as_str())
+        .map(str::to_owned)
 }

@@ -2,7 +2,12 @@
 //! Run on SQLite by default, on PostgreSQL when `TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should stop the test
 
+mod activation;
 mod database;
 mod health;
 mod helpers;
+mod mail;
+mod recovery;
+mod security;
 mod shell;
+mod sign_in;

@@ -1,6 +1,6 @@
 //! The app shell as the server renders it: language, menu, routes, 404.
 
-use crate::helpers::{spawn_app, TEST_CLINIC_NAME, TEST_CLINIC_PHONE};
+use crate::helpers::{spawn_app, spawn_demo_app, TestApp, TEST_CLINIC_NAME, TEST_CLINIC_PHONE};
 use reqwest::StatusCode;
 
 const MENU: [(&str, &str); 12] = [
@@ -18,9 +18,16 @@ const MENU: [(&str, &str); 12] = [
     ("/feedback", "Ваши предложения"),
 ];
 
+/// The demo patient, signed in.
+async fn signed_in_app() -> TestApp {
+    let app = spawn_demo_app().await;
+    app.sign_in_demo_patient().await;
+    app
+}
+
 #[tokio::test]
 async fn the_shell_is_russian_and_lists_the_twelve_menu_entries_in_order() {
-    let app = spawn_app().await;
+    let app = signed_in_app().await;
     let (status, html) = app.get_html("/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -44,7 +51,7 @@ async fn the_shell_is_russian_and_lists_the_twelve_menu_entries_in_order() {
 
 #[tokio::test]
 async fn every_section_route_answers_with_its_heading_and_says_it_is_not_built_yet() {
-    let app = spawn_app().await;
+    let app = signed_in_app().await;
     for (path, label) in MENU {
         let (status, html) = app.get_html(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
@@ -81,6 +88,16 @@ async fn the_sign_in_page_offers_recovery_activation_and_the_help_phone() {
 }
 
 #[tokio::test]
+async fn a_visitor_who_is_not_signed_in_is_sent_from_every_cabinet_page_to_sign_in() {
+    let app = spawn_app().await;
+    for path in std::iter::once("/").chain(MENU.iter().map(|(path, _)| *path)) {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::FOUND, "{path}");
+        assert_eq!(response.headers()["location"], "/login", "{path}");
+    }
+}
+
+#[tokio::test]
 async fn an_unknown_page_answers_404_with_a_way_home() {
     let app = spawn_app().await;
     let (status, html) = app.get_html("/no-such-page").await;
@@ -91,7 +108,7 @@ async fn an_unknown_page_answers_404_with_a_way_home() {
 
 #[tokio::test]
 async fn a_chosen_language_is_kept_in_a_cookie_and_english_renders() {
-    let app = spawn_app().await;
+    let app = signed_in_app().await;
     let response = app
         .client
         .get(format!("{}/finance", app.address))
@@ -109,7 +126,7 @@ async fn the_browser_language_does_not_switch_the_default_russian() {
     let app = spawn_app().await;
     let response = app
         .client
-        .get(format!("{}/", app.address))
+        .get(format!("{}/login", app.address))
         .header("accept-language", "en-US,en;q=0.9")
         .send()
         .await

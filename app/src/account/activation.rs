@@ -1,0 +1,336 @@
+//! «Активировать Личный кабинет»: the temporary login and password from
+//! reception, then the registration form — the patient's own login,
+//! password, recovery e-mail and how to address them. The temporary
+//! credentials stop working at once.
+
+use crate::error::AppError;
+use crate::forms::{action_error, Field, FormError, NewPasswordFields};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::layout::LanguageSwitch;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+/// What the registration form starts from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationStart {
+    /// The agreement's e-mail, offered as the recovery e-mail.
+    pub agreement_email: String,
+}
+
+/// Step one: are these temporary credentials good?
+#[server(endpoint = "activation/check")]
+pub async fn check_temporary_credentials(
+    temporary_login: String,
+    temporary_password: String,
+) -> Result<ActivationStart, AppError> {
+    crate::context::reply(server::check(temporary_login, temporary_password).await)
+}
+
+/// Step two: registers the patient's own credentials.
+#[server(endpoint = "activation/register")]
+pub async fn activate(
+    temporary_login: String,
+    temporary_password: String,
+    login: String,
+    password: String,
+    password_repeat: String,
+    recovery_email: String,
+    address_as: String,
+) -> Result<(), AppError> {
+    crate::context::reply(
+        server::activate(server::Registration {
+            temporary_login,
+            temporary_password,
+            login,
+            password,
+            password_repeat,
+            recovery_email,
+            address_as,
+        })
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::{ActivationStart, AppError};
+    use crate::account::attempts::{count_failure, refuse_if_locked};
+    use crate::account::rules::new_password_errors;
+    use crate::context::{limit_by_ip, request_meta, server_context, RequestMeta, ServerContext};
+    use crate::db::accounts::{self, NewPatientAccount, TemporaryCredentials};
+    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::failures::{self, Form};
+    use crate::db::patients;
+    use crate::domain::{
+        login_key, AddressAs, Email, FieldErrors, Login, PasswordContext, Problem,
+        MAX_PASSWORD_BYTES,
+    };
+    use crate::mail;
+    use crate::security::{Secret, Verified};
+    use leptos_i18n::Locale as _;
+
+    pub struct Registration {
+        pub temporary_login: String,
+        pub temporary_password: String,
+        pub login: String,
+        pub password: String,
+        pub password_repeat: String,
+        pub recovery_email: String,
+        pub address_as: String,
+    }
+
+    /// The temporary credentials, if they are usable and the password is
+    /// right; every other case is one and the same answer.
+    async fn verify_temporary(
+        context: &ServerContext,
+        meta: &RequestMeta,
+        login: &str,
+        password: &str,
+    ) -> Result<TemporaryCredentials, AppError> {
+        limit_by_ip(context, meta)?;
+        let now = context.clock.now();
+        let key = login_key(login);
+        let wrong = || AppError::form(Problem::TemporaryCredentialsWrong);
+        if key.is_empty()
+            || key.len() > 256
+            || password.is_empty()
+            || password.len() > MAX_PASSWORD_BYTES
+        {
+            return Err(wrong());
+        }
+        refuse_if_locked(context, Form::Activation, &key, now).await?;
+        let mut tx = context.db.begin_write().await?;
+        let credentials = accounts::usable_temporary_credentials(&mut tx, &key, now).await?;
+        drop(tx);
+        let verified = context
+            .hasher
+            .verify(
+                Secret::new(password),
+                credentials.as_ref().map(|c| c.password_hash.clone()),
+            )
+            .await?;
+        match (credentials, verified) {
+            (Some(credentials), Verified::Yes { .. }) => Ok(credentials),
+            (credentials, _) => {
+                count_failure(context, Form::Activation, &key, now).await?;
+                audit::record_alone(
+                    &context.db,
+                    &Entry::new(
+                        Action::ActivationFailed,
+                        Actor::Anonymous,
+                        credentials.map(|c| c.patient_id),
+                        &meta.origin(),
+                    ),
+                    now,
+                )
+                .await?;
+                Err(wrong())
+            }
+        }
+    }
+
+    pub async fn check(login: String, password: String) -> Result<ActivationStart, AppError> {
+        let context = server_context()?;
+        let meta = request_meta();
+        let credentials = verify_temporary(&context, &meta, &login, &password).await?;
+        let agreement_email = patients::agreement_contacts(&context.db, credentials.patient_id)
+            .await?
+            .map(|contacts| contacts.email)
+            .unwrap_or_default();
+        Ok(ActivationStart { agreement_email })
+    }
+
+    pub async fn activate(form: Registration) -> Result<(), AppError> {
+        let context = server_context()?;
+        let meta = request_meta();
+        let credentials = verify_temporary(
+            &context,
+            &meta,
+            &form.temporary_login,
+            &form.temporary_password,
+        )
+        .await?;
+
+        let mut errors = FieldErrors::new();
+        let login = errors.check("login", Login::parse(&form.login));
+        let password_context = PasswordContext {
+            login: login.as_ref().map_or(form.login.as_str(), Login::as_str),
+            clinic_name: &context.clinic.name,
+            temporary_password: Some(&form.temporary_password),
+        };
+        errors.0.extend(
+            new_password_errors(
+                &form.password,
+                &form.password_repeat,
+                &password_context,
+                "password",
+                "password_repeat",
+            )
+            .0,
+        );
+        let email = errors.check("recovery_email", Email::parse(&form.recovery_email));
+        let address_as = errors.check("address_as", AddressAs::parse(&form.address_as));
+        let (Some(login), Some(email), Some(address_as)) = (login, email, address_as) else {
+            return Err(errors.into());
+        };
+        errors.into_result()?;
+
+        let password_hash = context.hasher.hash(Secret::new(form.password)).await?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        // Checked again inside the transaction: two tabs cannot both use them.
+        let still_usable =
+            accounts::usable_temporary_credentials(&mut tx, &login_key(&form.temporary_login), now)
+                .await?
+                .is_some_and(|c| c.id == credentials.id);
+        if !still_usable || accounts::exists_for(&mut tx, credentials.patient_id).await? {
+            return Err(AppError::form(Problem::TemporaryCredentialsWrong));
+        }
+        if accounts::login_taken(&mut tx, login.as_str()).await? {
+            return Err(AppError::field("login", Problem::LoginTaken));
+        }
+        accounts::use_temporary_credentials(&mut tx, credentials.id, now).await?;
+        accounts::insert_account(
+            &mut tx,
+            &NewPatientAccount {
+                patient_id: credentials.patient_id,
+                login: login.as_str(),
+                password_hash: &password_hash,
+                address_as: address_as.as_str(),
+                recovery_email: email.as_str(),
+                locale: meta.locale.as_str(),
+            },
+            now,
+        )
+        .await?;
+        failures::clear(&mut tx, Form::Activation, &login_key(&form.temporary_login)).await?;
+        audit::record(
+            &mut tx,
+            &Entry::new(
+                Action::Activated,
+                Actor::Patient(credentials.patient_id),
+                Some(credentials.patient_id),
+                &meta.origin(),
+            ),
+            now,
+        )
+        .await?;
+        let message = mail::cabinet_activated_message(
+            meta.locale,
+            address_as.as_str(),
+            login.as_str(),
+            &context.mail.public_url,
+            &context.clinic,
+        );
+        mail::queue(&mut tx, &context.mail, email.as_str(), &message, now).await?;
+        tx.commit().await?;
+        context.mail_wake.notify_one();
+        Ok(())
+    }
+}
+
+#[component]
+pub fn ActivatePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let check = ServerAction::<CheckTemporaryCredentials>::new();
+    let check_error = action_error(check);
+    let register = ServerAction::<Activate>::new();
+    let register_error = action_error(register);
+    // What step one accepted, carried into step two.
+    let temporary = RwSignal::new(None::<(String, String, ActivationStart)>);
+    let done = move || matches!(register.value().get(), Some(Ok(())));
+    Effect::new(move |_| {
+        if let Some(Ok(start)) = check.value().get() {
+            if let Some(input) = check.input().get() {
+                temporary.set(Some((
+                    input.temporary_login,
+                    input.temporary_password,
+                    start,
+                )));
+            }
+        }
+    });
+    let title = move || td_string!(i18n.get_locale(), activation.title);
+
+    view! {
+        <Title text=title/>
+        <main id="content" class="auth">
+            <div class="auth-card">
+                <h1 class="page-title">{title}</h1>
+                <Show when=move || !done() fallback=move || view! {
+                    <p class="notice success" role="status">{t!(i18n, activation.done)}</p>
+                    <p><a class="button primary" href="/login">{t!(i18n, activation.sign_in)}</a></p>
+                }>
+                    <Show
+                        when=move || temporary.get().is_some()
+                        fallback=move || view! {
+                            <p>{t!(i18n, activation.step_one)}</p>
+                            <ActionForm action=check attr:class="form" attr:novalidate=true>
+                                <FormError error=check_error/>
+                                <Field
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.temporary_login))
+                                    name="temporary_login"
+                                    autocomplete="off"
+                                    error=check_error
+                                />
+                                <Field
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.temporary_password))
+                                    name="temporary_password"
+                                    input_type="password"
+                                    autocomplete="off"
+                                    error=check_error
+                                />
+                                <button type="submit" class="button primary" disabled=move || check.pending().get()>
+                                    {t!(i18n, activation.submit_step_one)}
+                                </button>
+                            </ActionForm>
+                        }
+                    >
+                        {move || temporary.get().map(|(temporary_login, temporary_password, start)| view! {
+                            <p>{t!(i18n, activation.step_two)}</p>
+                            <ActionForm action=register attr:class="form" attr:novalidate=true>
+                                <FormError error=register_error/>
+                                <input type="hidden" name="temporary_login" value=temporary_login/>
+                                <input type="hidden" name="temporary_password" value=temporary_password/>
+                                <Field
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.login))
+                                    hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.login_hint))
+                                    name="login"
+                                    autocomplete="username"
+                                    error=register_error
+                                />
+                                <NewPasswordFields
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.password))
+                                    error=register_error
+                                />
+                                <Field
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email))
+                                    hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email_hint))
+                                    name="recovery_email"
+                                    input_type="email"
+                                    autocomplete="email"
+                                    value=start.agreement_email
+                                    error=register_error
+                                />
+                                <Field
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.address_as))
+                                    name="address_as"
+                                    autocomplete="name"
+                                    error=register_error
+                                />
+                                <button type="submit" class="button primary" disabled=move || register.pending().get()>
+                                    {t!(i18n, activation.submit)}
+                                </button>
+                            </ActionForm>
+                        })}
+                    </Show>
+                </Show>
+                <p>
+                    <a href="/login">{t!(i18n, login.back)}</a>
+                </p>
+                <LanguageSwitch/>
+            </div>
+        </main>
+    }
+}

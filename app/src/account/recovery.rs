@@ -1,0 +1,400 @@
+//! «Забыли пароль?»: the login, then a six-digit code e-mailed to the
+//! recovery address, then the code and a new password. The code is stored
+//! hashed, works once for ten minutes, and dies after five wrong tries;
+//! asking for another code does not give back the tries already spent.
+
+use crate::error::AppError;
+use crate::forms::{action_error, Field, FormError, NewPasswordFields};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::layout::LanguageSwitch;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Step one. The answer is the same whether or not the login exists.
+#[server(endpoint = "recovery/request")]
+pub async fn request_recovery_code(login: String) -> Result<(), AppError> {
+    crate::context::reply(server::request_code(login).await)
+}
+
+/// Step two: the code and the new password.
+#[server(endpoint = "recovery/reset")]
+pub async fn reset_password(
+    login: String,
+    code: String,
+    password: String,
+    password_repeat: String,
+) -> Result<(), AppError> {
+    crate::context::reply(server::reset(login, code, password, password_repeat).await)
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) mod server {
+    use super::AppError;
+    use crate::account::rules::new_password_errors;
+    use crate::context::{limit_by_ip, request_meta, server_context};
+    use crate::db::accounts;
+    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::failures::{self, Form};
+    use crate::db::recovery::{self, StoredCode};
+    use crate::db::sessions::{self, EndReason, Subject};
+    use crate::domain::{login_key, FieldErrors, PasswordContext, Problem, RecoveryCode};
+    use crate::mail::{self, locale_of, PasswordChange};
+    use crate::security::{new_recovery_code, Secret, Verified};
+    use chrono::{DateTime, Duration, Utc};
+
+    /// How long a code works.
+    pub const CODE_VALIDITY: Duration = Duration::minutes(10);
+    /// Wrong tries that kill a code.
+    pub const MAX_WRONG_TRIES: i32 = 5;
+    /// Wrong tries are counted over this window, across new codes.
+    pub const TRIES_WINDOW: Duration = Duration::hours(1);
+    /// No second code within this time, so nobody floods a mailbox.
+    pub const RESEND_AFTER: Duration = Duration::minutes(1);
+
+    /// Whether a stored code can still be tried at `now`.
+    pub fn is_live(code: &StoredCode, now: DateTime<Utc>) -> bool {
+        code.used_at.is_none() && code.expires_at > now && code.wrong_tries < MAX_WRONG_TRIES
+    }
+
+    /// The tries carried into a new code issued at `now`.
+    pub fn carried_tries(
+        previous: Option<&StoredCode>,
+        now: DateTime<Utc>,
+    ) -> (i32, DateTime<Utc>) {
+        match previous {
+            Some(code) if code.used_at.is_none() && now - code.tries_since < TRIES_WINDOW => {
+                (code.wrong_tries, code.tries_since)
+            }
+            _ => (0, now),
+        }
+    }
+
+    pub async fn request_code(login: String) -> Result<(), AppError> {
+        let context = server_context()?;
+        let meta = request_meta();
+        let key = login_key(&login);
+        if key.is_empty() {
+            return Err(AppError::field("login", Problem::Required));
+        }
+        limit_by_ip(&context, &meta)?;
+        let now = context.clock.now();
+        let account = if key.len() > 256 {
+            None
+        } else {
+            accounts::by_login(&context.db, &key).await?
+        };
+        let code = new_recovery_code();
+        // Hash even when there is nothing to send: the answer takes as long.
+        let code_hash = context.hasher.hash(code.clone()).await?;
+        let Some(account) = account else {
+            return Ok(());
+        };
+
+        let mut tx = context.db.begin_write().await?;
+        let previous = recovery::get(&mut tx, account.patient_id).await?;
+        if previous
+            .as_ref()
+            .is_some_and(|p| p.used_at.is_none() && now - p.issued_at < RESEND_AFTER)
+        {
+            return Ok(());
+        }
+        let (wrong_tries, tries_since) = carried_tries(previous.as_ref(), now);
+        recovery::put(
+            &mut tx,
+            account.patient_id,
+            &StoredCode {
+                code_hash,
+                issued_at: now,
+                expires_at: now + CODE_VALIDITY,
+                wrong_tries,
+                tries_since,
+                used_at: None,
+            },
+        )
+        .await?;
+        audit::record(
+            &mut tx,
+            &Entry::new(
+                Action::RecoveryCodeSent,
+                Actor::Anonymous,
+                Some(account.patient_id),
+                &meta.origin(),
+            ),
+            now,
+        )
+        .await?;
+        let message = mail::recovery_code_message(
+            locale_of(&account.locale),
+            &account.address_as,
+            &code,
+            CODE_VALIDITY.num_minutes(),
+            &context.clinic,
+        );
+        mail::queue(
+            &mut tx,
+            &context.mail,
+            &account.recovery_email,
+            &message,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        context.mail_wake.notify_one();
+        Ok(())
+    }
+
+    pub async fn reset(
+        login: String,
+        code: String,
+        password: String,
+        password_repeat: String,
+    ) -> Result<(), AppError> {
+        let context = server_context()?;
+        let meta = request_meta();
+        let key = login_key(&login);
+        let mut errors = FieldErrors::new();
+        if key.is_empty() {
+            errors.add("login", Problem::Required);
+        }
+        let code = errors.check("code", RecoveryCode::parse(&code));
+        let password_context = PasswordContext {
+            login: &key,
+            clinic_name: &context.clinic.name,
+            temporary_password: None,
+        };
+        errors.0.extend(
+            new_password_errors(
+                &password,
+                &password_repeat,
+                &password_context,
+                "password",
+                "password_repeat",
+            )
+            .0,
+        );
+        let Some(code) = code else {
+            return Err(errors.into());
+        };
+        errors.into_result()?;
+        limit_by_ip(&context, &meta)?;
+
+        let now = context.clock.now();
+        let wrong = || AppError::field("code", Problem::CodeWrongOrExpired);
+        let account = if key.len() > 256 {
+            None
+        } else {
+            accounts::by_login(&context.db, &key).await?
+        };
+        let stored = match &account {
+            Some(account) => {
+                let mut tx = context.db.begin_write().await?;
+                recovery::get(&mut tx, account.patient_id).await?
+            }
+            None => None,
+        };
+        let live_hash = stored
+            .as_ref()
+            .filter(|c| is_live(c, now))
+            .map(|c| c.code_hash.clone());
+        let verified = context
+            .hasher
+            .verify(Secret::new(code.as_str()), live_hash.clone())
+            .await?;
+        let (Some(account), Some(stored), Verified::Yes { .. }) =
+            (account.clone(), stored.clone(), verified)
+        else {
+            if let (Some(account), Some(_)) = (&account, &live_hash) {
+                let mut tx = context.db.begin_write().await?;
+                if let Some(mut current) = recovery::get(&mut tx, account.patient_id).await? {
+                    current.wrong_tries += 1;
+                    recovery::put(&mut tx, account.patient_id, &current).await?;
+                }
+                audit::record(
+                    &mut tx,
+                    &Entry::new(
+                        Action::RecoveryFailed,
+                        Actor::Anonymous,
+                        Some(account.patient_id),
+                        &meta.origin(),
+                    ),
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+            }
+            return Err(wrong());
+        };
+
+        let password_hash = context.hasher.hash(Secret::new(password)).await?;
+        let mut tx = context.db.begin_write().await?;
+        // The code must still be the one checked, unused: one use only.
+        let current = recovery::get(&mut tx, account.patient_id).await?;
+        if current.as_ref() != Some(&stored) {
+            return Err(wrong());
+        }
+        recovery::put(
+            &mut tx,
+            account.patient_id,
+            &StoredCode {
+                used_at: Some(now),
+                ..stored
+            },
+        )
+        .await?;
+        accounts::set_password_hash(&mut tx, account.patient_id, &password_hash).await?;
+        sessions::end_all_of(
+            &mut tx,
+            Subject::Patient(account.patient_id),
+            None,
+            EndReason::PasswordRecovered,
+            now,
+        )
+        .await?;
+        failures::clear(&mut tx, Form::SignIn, &key).await?;
+        audit::record(
+            &mut tx,
+            &Entry::new(
+                Action::PasswordRecovered,
+                Actor::Patient(account.patient_id),
+                Some(account.patient_id),
+                &meta.origin(),
+            ),
+            now,
+        )
+        .await?;
+        let message = mail::password_changed_message(
+            locale_of(&account.locale),
+            &account.address_as,
+            PasswordChange::Recovered,
+            now,
+            &context.clinic,
+        );
+        mail::queue(
+            &mut tx,
+            &context.mail,
+            &account.recovery_email,
+            &message,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        context.mail_wake.notify_one();
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn code(issued_minutes: i64, tries: i32) -> StoredCode {
+            let issued = DateTime::<Utc>::UNIX_EPOCH + Duration::minutes(issued_minutes);
+            StoredCode {
+                code_hash: String::new(),
+                issued_at: issued,
+                expires_at: issued + CODE_VALIDITY,
+                wrong_tries: tries,
+                tries_since: issued,
+                used_at: None,
+            }
+        }
+
+        fn at(minutes: i64) -> DateTime<Utc> {
+            DateTime::<Utc>::UNIX_EPOCH + Duration::minutes(minutes)
+        }
+
+        #[test]
+        fn a_code_works_for_ten_minutes_once_and_until_five_wrong_tries() {
+            assert!(is_live(&code(0, 0), at(9)));
+            assert!(!is_live(&code(0, 0), at(10)));
+            assert!(is_live(&code(0, 4), at(1)));
+            assert!(!is_live(&code(0, 5), at(1)));
+            let used = StoredCode {
+                used_at: Some(at(1)),
+                ..code(0, 0)
+            };
+            assert!(!is_live(&used, at(2)));
+        }
+
+        #[test]
+        fn asking_again_keeps_the_wrong_tries_of_the_last_hour() {
+            assert_eq!(carried_tries(Some(&code(0, 4)), at(5)), (4, at(0)));
+            assert_eq!(carried_tries(Some(&code(0, 4)), at(61)), (0, at(61)));
+            assert_eq!(carried_tries(None, at(3)), (0, at(3)));
+        }
+    }
+}
+
+#[component]
+pub fn RecoverPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let request = ServerAction::<RequestRecoveryCode>::new();
+    let request_error = action_error(request);
+    let reset = ServerAction::<ResetPassword>::new();
+    let reset_error = action_error(reset);
+    let login = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = request.value().get() {
+            login.set(request.input().get().map(|input| input.login));
+        }
+    });
+    let done = move || matches!(reset.value().get(), Some(Ok(())));
+    let title = move || td_string!(i18n.get_locale(), recovery.title);
+
+    view! {
+        <Title text=title/>
+        <main id="content" class="auth">
+            <div class="auth-card">
+                <h1 class="page-title">{title}</h1>
+                <Show when=move || !done() fallback=move || view! {
+                    <p class="notice success" role="status">{t!(i18n, recovery.done)}</p>
+                    <p><a class="button primary" href="/login">{t!(i18n, recovery.sign_in)}</a></p>
+                }>
+                    <Show
+                        when=move || login.get().is_some()
+                        fallback=move || view! {
+                            <p>{t!(i18n, recovery.step_one)}</p>
+                            <ActionForm action=request attr:class="form" attr:novalidate=true>
+                                <FormError error=request_error/>
+                                <Field
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), login.login))
+                                    name="login"
+                                    autocomplete="username"
+                                    error=request_error
+                                />
+                                <button type="submit" class="button primary" disabled=move || request.pending().get()>
+                                    {t!(i18n, recovery.submit_step_one)}
+                                </button>
+                            </ActionForm>
+                        }
+                    >
+                        {move || login.get().map(|login| view! {
+                            <p class="notice" role="status">{t!(i18n, recovery.code_sent)}</p>
+                            <ActionForm action=reset attr:class="form" attr:novalidate=true>
+                                <FormError error=reset_error/>
+                                <input type="hidden" name="login" value=login/>
+                                <Field
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), recovery.code))
+                                    name="code"
+                                    autocomplete="one-time-code"
+                                    inputmode="numeric"
+                                    error=reset_error
+                                />
+                                <NewPasswordFields
+                                    label=Signal::derive(move || td_string!(i18n.get_locale(), recovery.password))
+                                    error=reset_error
+                                />
+                                <button type="submit" class="button primary" disabled=move || reset.pending().get()>
+                                    {t!(i18n, recovery.submit)}
+                                </button>
+                            </ActionForm>
+                        })}
+                    </Show>
+                </Show>
+                <p>
+                    <a href="/login">{t!(i18n, login.back)}</a>
+                </p>
+                <LanguageSwitch/>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,194 @@
+//! Server-side context in one place: the services every server function
+//! uses, the request it serves, who is signed in, and how errors leave.
+
+use crate::auth::{PatientSession, SessionSettings, SignedIn, StaffSession};
+use crate::clinic::{ClinicInfo, REQUEST_ID_HEADER};
+use crate::clock::Clock;
+use crate::db::audit;
+use crate::db::Db;
+use crate::domain::StaffRole;
+use crate::error::AppError;
+use crate::i18n::Locale;
+use crate::security::{Hasher, IpRateLimiter, PasswordHashError};
+use axum::extract::ConnectInfo;
+use http::request::Parts;
+use leptos::prelude::*;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+/// How mail is addressed: links point at the public address, and each
+/// Message-ID is made under its host name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailSettings {
+    /// Where patients reach the cabinet, e.g. `https://lk.clinic.ru`.
+    pub public_url: String,
+    pub message_id_domain: String,
+}
+
+/// The services a server function may use, provided once per request.
+#[derive(Clone, Debug)]
+pub struct ServerContext {
+    pub db: Db,
+    pub clinic: ClinicInfo,
+    pub clock: Clock,
+    pub hasher: Hasher,
+    pub sessions: SessionSettings,
+    pub ip_limiter: IpRateLimiter,
+    pub mail: MailSettings,
+    /// Wakes the mail worker after a transaction that queued mail commits.
+    pub mail_wake: Arc<Notify>,
+}
+
+/// The server context; an internal error if the server forgot to provide it.
+pub fn server_context() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>().ok_or_else(|| internal("ServerContext missing from the context"))
+}
+
+/// Where a request came from and what it asks for.
+#[derive(Clone, Debug)]
+pub struct RequestMeta {
+    pub ip: Option<IpAddr>,
+    pub user_agent: String,
+    pub request_id: String,
+    /// A plain HTML form post (no wasm yet): answer with a redirect.
+    pub accepts_html: bool,
+    /// The language the person is using, from the language cookie.
+    pub locale: Locale,
+}
+
+impl RequestMeta {
+    pub fn ip_text(&self) -> String {
+        self.ip.map(|ip| ip.to_string()).unwrap_or_default()
+    }
+
+    /// Where the request came from, for the audit log.
+    pub fn origin(&self) -> audit::Origin {
+        audit::Origin {
+            ip: self.ip_text(),
+            request_id: self.request_id.clone(),
+        }
+    }
+}
+
+/// The cookie leptos_i18n keeps the chosen language in.
+const LOCALE_COOKIE: &str = "i18n_pref_locale";
+
+pub fn request_meta() -> RequestMeta {
+    let parts = use_context::<Parts>();
+    let header = |name: &str| {
+        parts
+            .as_ref()
+            .and_then(|parts| parts.headers.get(name))
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let ip = parts
+        .as_ref()
+        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>())
+        .map(|info| info.0.ip());
+    let locale = parts
+        .as_ref()
+        .and_then(|parts| crate::auth::cookie_value(&parts.headers, LOCALE_COOKIE))
+        .and_then(|value| match value {
+            "en" => Some(Locale::en),
+            "ru" => Some(Locale::ru),
+            _ => None,
+        })
+        .unwrap_or(Locale::ru);
+    RequestMeta {
+        ip,
+        user_agent: header("user-agent"),
+        request_id: header(REQUEST_ID_HEADER),
+        accepts_html: header("accept").contains("text/html"),
+        locale,
+    }
+}
+
+/// Who the request is signed in as.
+pub fn signed_in() -> SignedIn {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+        .unwrap_or_default()
+}
+
+/// The signed-in patient, or `Unauthorized`. Every patient server function
+/// starts here; the patient id never comes from the arguments.
+pub fn current_patient() -> Result<PatientSession, AppError> {
+    signed_in().patient.ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in staff member holding `role` (an admin holds every role),
+/// or `Unauthorized` / `Forbidden`.
+pub fn require_staff(role: StaffRole) -> Result<StaffSession, AppError> {
+    let staff = signed_in().staff.ok_or(AppError::Unauthorized)?;
+    if staff.has(role) || staff.has(StaffRole::Admin) {
+        Ok(staff)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Spends one of the caller's address's attempts at the guarded forms.
+pub fn limit_by_ip(context: &ServerContext, meta: &RequestMeta) -> Result<(), AppError> {
+    let Some(ip) = meta.ip else {
+        return Ok(());
+    };
+    context
+        .ip_limiter
+        .check(ip)
+        .map_err(|wait| AppError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        })
+}
+
+/// Logs `cause` in full and returns the opaque error the caller sees.
+pub fn internal(cause: impl std::fmt::Display) -> AppError {
+    let request_id = request_meta().request_id;
+    tracing::error!(%request_id, "{cause}");
+    AppError::Internal {
+        request_id: (!request_id.is_empty()).then_some(request_id),
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> AppError {
+        internal(format_args!("database: {error}"))
+    }
+}
+
+impl From<PasswordHashError> for AppError {
+    fn from(error: PasswordHashError) -> AppError {
+        internal(error)
+    }
+}
+
+/// Adds a header to the response of this server function or page.
+pub fn set_response_header(name: http::HeaderName, value: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        response.append_header(name, value);
+    }
+}
+
+/// Finishes a server function: an error is answered with its HTTP status
+/// (422 for a mistake in the form, never 500).
+pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(error.status());
+        }
+    }
+    result
+}
+
+/// After success of a plain HTML form post (no wasm), send the browser on
+/// to `path`; with wasm, the page decides where to go.
+pub fn redirect_plain_form(meta: &RequestMeta, path: &str) {
+    if meta.accepts_html {
+        leptos_axum::redirect(path);
+    }
+}

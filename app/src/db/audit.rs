@@ -1,0 +1,177 @@
+//! The audit log: who did what to whose data, when (UTC), from where, and
+//! under which request id. Append-only — the database refuses updates and
+//! deletes. Never holds a password, code or token.
+
+use super::{row, with_db, with_tx, Db, WriteTx};
+use chrono::{DateTime, Utc};
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    SignedIn,
+    SignInFailed,
+    SignInLocked,
+    SignedOut,
+    SessionEnded,
+    Activated,
+    ActivationFailed,
+    RecoveryCodeSent,
+    RecoveryFailed,
+    PasswordRecovered,
+    PasswordChanged,
+    RecoveryEmailChanged,
+    AddressAsChanged,
+    StaffSignedIn,
+    StaffSignInFailed,
+    StaffSignedOut,
+    CabinetOpened,
+    TemporaryCredentialsIssued,
+    StaffCreated,
+    StaffChanged,
+}
+
+impl Action {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Action::SignedIn => "signed_in",
+            Action::SignInFailed => "sign_in_failed",
+            Action::SignInLocked => "sign_in_locked",
+            Action::SignedOut => "signed_out",
+            Action::SessionEnded => "session_ended",
+            Action::Activated => "activated",
+            Action::ActivationFailed => "activation_failed",
+            Action::RecoveryCodeSent => "recovery_code_sent",
+            Action::RecoveryFailed => "recovery_failed",
+            Action::PasswordRecovered => "password_recovered",
+            Action::PasswordChanged => "password_changed",
+            Action::RecoveryEmailChanged => "recovery_email_changed",
+            Action::AddressAsChanged => "address_as_changed",
+            Action::StaffSignedIn => "staff_signed_in",
+            Action::StaffSignInFailed => "staff_sign_in_failed",
+            Action::StaffSignedOut => "staff_signed_out",
+            Action::CabinetOpened => "cabinet_opened",
+            Action::TemporaryCredentialsIssued => "temporary_credentials_issued",
+            Action::StaffCreated => "staff_created",
+            Action::StaffChanged => "staff_changed",
+        }
+    }
+}
+
+/// Who acted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Actor {
+    /// Not signed in (a failed sign-in, a recovery request).
+    Anonymous,
+    Patient(i64),
+    Staff(i64),
+}
+
+/// Where a request came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub ip: String,
+    pub request_id: String,
+}
+
+/// One row to append.
+#[derive(Clone, Debug)]
+pub struct Entry<'a> {
+    pub action: Action,
+    pub actor: Actor,
+    /// The patient whose data it concerns, if any.
+    pub patient_id: Option<i64>,
+    /// A short, secret-free description (e.g. the changed field's name).
+    pub detail: &'a str,
+    pub origin: &'a Origin,
+}
+
+const INSERT: &str = "INSERT INTO audit_log \
+     (at, action, actor_patient_id, actor_staff_id, patient_id, detail, ip, request_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+fn actor_ids(actor: Actor) -> (Option<i64>, Option<i64>) {
+    match actor {
+        Actor::Anonymous => (None, None),
+        Actor::Patient(id) => (Some(id), None),
+        Actor::Staff(id) => (None, Some(id)),
+    }
+}
+
+impl<'a> Entry<'a> {
+    /// An entry with no detail.
+    pub fn new(
+        action: Action,
+        actor: Actor,
+        patient_id: Option<i64>,
+        origin: &'a Origin,
+    ) -> Entry<'a> {
+        Entry {
+            action,
+            actor,
+            patient_id,
+            detail: "",
+            origin,
+        }
+    }
+}
+
+/// Appends within the transaction of the change it records.
+pub async fn record(
+    tx: &mut WriteTx,
+    entry: &Entry<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let (actor_patient, actor_staff) = actor_ids(entry.actor);
+    with_tx!(tx, conn => {
+        sqlx::query(INSERT)
+            .bind(now)
+            .bind(entry.action.as_str())
+            .bind(actor_patient)
+            .bind(actor_staff)
+            .bind(entry.patient_id)
+            .bind(entry.detail)
+            .bind(&entry.origin.ip)
+            .bind(&entry.origin.request_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// Appends on its own, for events that change nothing else.
+pub async fn record_alone(
+    db: &Db,
+    entry: &Entry<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    record(&mut tx, entry, now).await?;
+    tx.commit().await
+}
+
+row! {
+    /// A row as read back.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Row {
+        pub at: DateTime<Utc>,
+        pub action: String,
+        pub actor_patient_id: Option<i64>,
+        pub actor_staff_id: Option<i64>,
+        pub patient_id: Option<i64>,
+        pub detail: String,
+        pub ip: String,
+        pub request_id: String,
+    }
+}
+
+/// Every row, oldest first.
+pub async fn all(db: &Db) -> Result<Vec<Row>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT at, action, actor_patient_id, actor_staff_id, patient_id, detail, ip, request_id \
+             FROM audit_log ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}

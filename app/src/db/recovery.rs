@@ -1,0 +1,54 @@
+//! The password recovery code of each patient: one at a time, hashed, with
+//! the count of wrong tries that asking for a new code does not reset.
+
+use super::{row, with_tx, WriteTx};
+use chrono::{DateTime, Utc};
+
+row! {
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct StoredCode {
+        pub code_hash: String,
+        pub issued_at: DateTime<Utc>,
+        pub expires_at: DateTime<Utc>,
+        pub wrong_tries: i32,
+        /// When the current count of wrong tries began.
+        pub tries_since: DateTime<Utc>,
+        pub used_at: Option<DateTime<Utc>>,
+    }
+}
+
+pub async fn get(tx: &mut WriteTx, patient_id: i64) -> Result<Option<StoredCode>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT code_hash, issued_at, expires_at, wrong_tries, tries_since, used_at \
+             FROM recovery_codes WHERE patient_id = $1",
+        )
+        .bind(patient_id)
+        .fetch_optional(conn)
+        .await
+    })
+}
+
+pub async fn put(tx: &mut WriteTx, patient_id: i64, code: &StoredCode) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO recovery_codes \
+             (patient_id, code_hash, issued_at, expires_at, wrong_tries, tries_since, used_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (patient_id) DO UPDATE SET code_hash = excluded.code_hash, \
+             issued_at = excluded.issued_at, expires_at = excluded.expires_at, \
+             wrong_tries = excluded.wrong_tries, tries_since = excluded.tries_since, \
+             used_at = excluded.used_at",
+        )
+        .bind(patient_id)
+        .bind(&code.code_hash)
+        .bind(code.issued_at)
+        .bind(code.expires_at)
+        .bind(code.wrong_tries)
+        .bind(code.tries_since)
+        .bind(code.used_at)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })
+}

@@ -1,0 +1,126 @@
+//! What can be wrong with what a person typed, as codes the server and the
+//! browser share; each code has its sentence in every UI language.
+
+use crate::i18n::{td_string, Locale};
+use serde::{Deserialize, Serialize};
+
+/// One thing wrong with one field (or with the form as a whole).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    LoginTooShort,
+    LoginTooLong,
+    LoginCharacters,
+    LoginTaken,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordCommon,
+    PasswordIsLogin,
+    PasswordHasClinicName,
+    PasswordIsTemporary,
+    PasswordsDiffer,
+    PasswordWrong,
+    EmailInvalid,
+    AddressAsTooLong,
+    CodeFormat,
+    CodeWrongOrExpired,
+    CredentialsWrong,
+    TemporaryCredentialsWrong,
+    TooLong,
+}
+
+impl Problem {
+    /// The sentence shown next to the field.
+    pub fn message(self, locale: Locale) -> &'static str {
+        match self {
+            Problem::Required => td_string!(locale, problem.required),
+            Problem::LoginTooShort => td_string!(locale, problem.login_too_short),
+            Problem::LoginTooLong => td_string!(locale, problem.login_too_long),
+            Problem::LoginCharacters => td_string!(locale, problem.login_characters),
+            Problem::LoginTaken => td_string!(locale, problem.login_taken),
+            Problem::PasswordTooShort => td_string!(locale, problem.password_too_short),
+            Problem::PasswordTooLong => td_string!(locale, problem.password_too_long),
+            Problem::PasswordCommon => td_string!(locale, problem.password_common),
+            Problem::PasswordIsLogin => td_string!(locale, problem.password_is_login),
+            Problem::PasswordHasClinicName => td_string!(locale, problem.password_has_clinic_name),
+            Problem::PasswordIsTemporary => td_string!(locale, problem.password_is_temporary),
+            Problem::PasswordsDiffer => td_string!(locale, problem.passwords_differ),
+            Problem::PasswordWrong => td_string!(locale, problem.password_wrong),
+            Problem::EmailInvalid => td_string!(locale, problem.email_invalid),
+            Problem::AddressAsTooLong => td_string!(locale, problem.address_as_too_long),
+            Problem::CodeFormat => td_string!(locale, problem.code_format),
+            Problem::CodeWrongOrExpired => td_string!(locale, problem.code_wrong_or_expired),
+            Problem::CredentialsWrong => td_string!(locale, problem.credentials_wrong),
+            Problem::TemporaryCredentialsWrong => {
+                td_string!(locale, problem.temporary_credentials_wrong)
+            }
+            Problem::TooLong => td_string!(locale, problem.too_long),
+        }
+    }
+}
+
+/// The name of the pseudo-field for problems with the form as a whole.
+pub const FORM: &str = "form";
+
+/// A problem attached to a field by its `name` attribute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+/// Every problem found in one submission, so the person fixes them all at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> FieldErrors {
+        FieldErrors::default()
+    }
+
+    pub fn one(field: &str, problem: Problem) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.add(field, problem);
+        errors
+    }
+
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            problem,
+        });
+    }
+
+    /// Records the problem of `result` under `field` and passes the value on.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, Problem>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.add(field, problem);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The first problem of `field`, if any.
+    pub fn of(&self, field: &str) -> Option<Problem> {
+        self.0
+            .iter()
+            .find(|error| error.field == field)
+            .map(|error| error.problem)
+    }
+
+    /// `Ok(())` when nothing was found.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+}
