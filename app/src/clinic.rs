@@ -4,6 +4,7 @@
 //! browser receives the same value during hydration, so the two never disagree.
 
 use crate::auth::{PatientBrief, StaffBrief};
+use chrono::Offset as _;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,20 @@ pub struct ClinicInfo {
     pub name: String,
     pub help_phone: String,
     pub address: String,
+    /// The clinic's offset from UTC in minutes: times are shown in the
+    /// clinic's local time (Moscow: 180).
+    pub utc_offset_minutes: i32,
+}
+
+impl ClinicInfo {
+    /// `at` as the clinic's wall-clock time, `dd.mm.yyyy hh:mm`.
+    pub fn local_time(&self, at: chrono::DateTime<chrono::Utc>) -> String {
+        let offset = chrono::FixedOffset::east_opt(self.utc_offset_minutes * 60)
+            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or(chrono::Utc.fix()));
+        at.with_timezone(&offset)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    }
 }
 
 /// Header the server stamps on every request and response.
@@ -96,6 +111,18 @@ pub fn tel_href(phone: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_shown_in_the_clinics_local_time() {
+        let clinic = ClinicInfo {
+            utc_offset_minutes: 180,
+            ..ClinicInfo::default()
+        };
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-26T22:30:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(clinic.local_time(at), "27.11.2026 01:30");
+    }
 
     #[test]
     fn a_phone_written_for_people_becomes_a_dialable_link() {

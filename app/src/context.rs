@@ -176,9 +176,18 @@ pub fn set_response_header(name: http::HeaderName, value: &str) {
 
 /// Finishes a server function: an error is answered with its HTTP status
 /// (422 for a mistake in the form, never 500).
+///
+/// When a page calls a server function while it renders on the server, the
+/// function's error must not become the page's status: only calls that came
+/// in over `/api/` set it.
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let called_over_http =
+            use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+        if let (true, Some(response)) = (
+            called_over_http,
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
             response.set_status(error.status());
         }
     }

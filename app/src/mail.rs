@@ -59,10 +59,6 @@ fn signature(locale: Locale, clinic: &ClinicInfo) -> (String, String) {
     (text, html)
 }
 
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%d.%m.%Y %H:%M UTC").to_string()
-}
-
 pub fn recovery_code_message(
     locale: Locale,
     address_as: &str,
@@ -124,7 +120,7 @@ pub fn password_changed_message(
     clinic: &ClinicInfo,
 ) -> Message {
     let (sign_text, sign_html) = signature(locale, clinic);
-    let at = when(at);
+    let at = clinic.local_time(at);
     let (subject, hello, lead, warning) = match (locale, how) {
         (Locale::ru, PasswordChange::Recovered) => (
             "Пароль восстановлен",
@@ -153,6 +149,46 @@ pub fn password_changed_message(
     };
     Message {
         kind: "password_changed",
+        subject: subject.to_owned(),
+        text: format!("{hello}\n\n{lead}\n{warning}\n\n{sign_text}\n"),
+        html: html_page(
+            locale,
+            &[
+                escape(&hello),
+                escape(&lead),
+                format!("<strong>{}</strong>", escape(warning)),
+                sign_html,
+            ],
+        ),
+        sensitive: false,
+    }
+}
+
+/// To the old recovery address, when the patient sets a new one.
+pub fn recovery_email_changed_message(
+    locale: Locale,
+    address_as: &str,
+    at: DateTime<Utc>,
+    clinic: &ClinicInfo,
+) -> Message {
+    let (sign_text, sign_html) = signature(locale, clinic);
+    let at = clinic.local_time(at);
+    let (subject, hello, lead, warning) = match locale {
+        Locale::ru => (
+            "Изменён e-mail для восстановления пароля",
+            format!("Здравствуйте, {address_as}!"),
+            format!("{at} в Личном кабинете указан новый e-mail для восстановления пароля. Письма о пароле больше не будут приходить на этот адрес."),
+            "Если это были не вы, срочно позвоните нам.",
+        ),
+        Locale::en => (
+            "Your recovery e-mail was changed",
+            format!("Hello, {address_as}!"),
+            format!("On {at} a new e-mail for password recovery was set in the Patient Cabinet. Password mail will no longer come to this address."),
+            "If this was not you, call us at once.",
+        ),
+    };
+    Message {
+        kind: "recovery_email_changed",
         subject: subject.to_owned(),
         text: format!("{hello}\n\n{lead}\n{warning}\n\n{sign_text}\n"),
         html: html_page(
@@ -252,6 +288,7 @@ mod tests {
             name: "Клиника <Тест>".into(),
             help_phone: "+7 495 000-00-00".into(),
             address: String::new(),
+            utc_offset_minutes: 180,
         }
     }
 
@@ -284,7 +321,10 @@ mod tests {
             &clinic(),
         );
         assert!(!changed.sensitive);
-        assert!(changed.text.contains("01.01.1970 00:00 UTC"));
+        assert!(
+            changed.text.contains("01.01.1970 03:00"),
+            "in the clinic's time"
+        );
         let activated = cabinet_activated_message(
             Locale::ru,
             "Анна",

@@ -5,6 +5,7 @@ use crate::clinic::PageContext;
 use crate::i18n::I18nContextProvider;
 use crate::layout::CabinetLayout;
 use crate::pages::{ErrorPage, HomePage, NotFoundPage};
+use crate::sections::settings::SettingsPage;
 use crate::sections::{Section, SectionNotBuilt};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
@@ -112,7 +113,7 @@ fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment(Section::Promotions.slug()) view=|| view! { <SectionNotBuilt section=Section::Promotions/> }/>
             <Route path=StaticSegment(Section::Finance.slug()) view=|| view! { <SectionNotBuilt section=Section::Finance/> }/>
             <Route path=StaticSegment(Section::Requests.slug()) view=|| view! { <SectionNotBuilt section=Section::Requests/> }/>
-            <Route path=StaticSegment(Section::Settings.slug()) view=|| view! { <SectionNotBuilt section=Section::Settings/> }/>
+            <Route path=StaticSegment(Section::Settings.slug()) view=SettingsPage/>
             <Route path=StaticSegment(Section::Feedback.slug()) view=|| view! { <SectionNotBuilt section=Section::Feedback/> }/>
         </ParentRoute>
     }

@@ -35,11 +35,11 @@ test("activation, registration, sign-in, sign-out, recovery by the mailed code, 
   await page.getByRole("button", { name: "Активировать Личный кабинет" }).click();
 
   // The registration form, the recovery e-mail prefilled from the agreement.
-  await expect(page.getByLabel("E-mail для восстановления пароля")).toHaveValue("i.petrov@example.ru");
+  await expect(page.getByLabel("E-mail для восстановления пароля", { exact: true })).toHaveValue("i.petrov@example.ru");
   await page.getByLabel("Ваш логин").fill(login);
   await page.getByLabel("Ваш пароль").fill("short");
   await page.getByLabel("Пароль ещё раз").fill("short");
-  await page.getByLabel("E-mail для восстановления пароля").fill(recoveryEmail);
+  await page.getByLabel("E-mail для восстановления пароля", { exact: true }).fill(recoveryEmail);
   await page.getByLabel("Как к Вам обращаться").fill("Игорь Николаевич");
   await page.getByRole("button", { name: "Зарегистрироваться" }).click();
   // The rule is named at its field; everything typed is still there.

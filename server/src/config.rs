@@ -97,6 +97,7 @@ struct FileSettings {
     clinic_name: Option<String>,
     clinic_help_phone: Option<String>,
     clinic_address: Option<String>,
+    clinic_utc_offset: Option<String>,
     public_url: Option<String>,
     mail_from: Option<String>,
     session_idle_minutes: Option<String>,
@@ -218,6 +219,14 @@ impl Config {
             )?,
         };
         let mail_from = pick("MAIL_FROM", file.mail_from, DEFAULT_MAIL_FROM);
+        let offset_text = pick("CLINIC_UTC_OFFSET", file.clinic_utc_offset, "+03:00");
+        let utc_offset_minutes = offset_text
+            .trim()
+            .parse::<chrono::FixedOffset>()
+            .map(|offset| offset.local_minus_utc() / 60)
+            .map_err(|_| {
+                anyhow::anyhow!("CLINIC_UTC_OFFSET must look like +03:00, not {offset_text:?}")
+            })?;
         let log_format = pick("LOG_FORMAT", file.log_format, "text");
         let json = match log_format.as_str() {
             "json" => true,
@@ -246,6 +255,7 @@ impl Config {
                     file.clinic_address,
                     DEFAULT_CLINIC_ADDRESS,
                 ),
+                utc_offset_minutes,
             },
             demo: args.demo,
             public_url,

@@ -240,15 +240,20 @@ pub fn ActivatePage() -> impl IntoView {
     // What step one accepted, carried into step two.
     let temporary = RwSignal::new(None::<(String, String, ActivationStart)>);
     let done = move || matches!(register.value().get(), Some(Ok(())));
+    // The action forgets its input once it finishes: keep it while it runs.
+    let sent = RwSignal::new(None::<CheckTemporaryCredentials>);
     Effect::new(move |_| {
-        if let Some(Ok(start)) = check.value().get() {
-            if let Some(input) = check.input().get() {
-                temporary.set(Some((
-                    input.temporary_login,
-                    input.temporary_password,
-                    start,
-                )));
-            }
+        if let Some(input) = check.input().get() {
+            sent.set(Some(input));
+        }
+    });
+    Effect::new(move |_| {
+        if let (Some(Ok(start)), Some(input)) = (check.value().get(), sent.get_untracked()) {
+            temporary.set(Some((
+                input.temporary_login,
+                input.temporary_password,
+                start,
+            )));
         }
     });
     let title = move || td_string!(i18n.get_locale(), activation.title);

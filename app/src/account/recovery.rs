@@ -332,9 +332,16 @@ pub fn RecoverPage() -> impl IntoView {
     let reset = ServerAction::<ResetPassword>::new();
     let reset_error = action_error(reset);
     let login = RwSignal::new(None::<String>);
+    // The action forgets its input once it finishes: keep it while it runs.
+    let sent = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(input) = request.input().get() {
+            sent.set(Some(input.login));
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(())) = request.value().get() {
-            login.set(request.input().get().map(|input| input.login));
+            login.set(sent.get_untracked());
         }
     });
     let done = move || matches!(reset.value().get(), Some(Ok(())));

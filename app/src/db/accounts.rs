@@ -244,3 +244,33 @@ pub async fn revoke_temporary_credentials(
         .map(|_| ())
     })
 }
+
+pub async fn set_address_as(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    address_as: &str,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE patient_accounts SET address_as = $1 WHERE patient_id = $2")
+            .bind(address_as)
+            .bind(patient_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}
+
+pub async fn set_recovery_email(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    recovery_email: &str,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE patient_accounts SET recovery_email = $1 WHERE patient_id = $2")
+            .bind(recovery_email)
+            .bind(patient_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}

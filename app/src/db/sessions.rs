@@ -152,6 +152,30 @@ pub async fn end(
     Ok(affected > 0)
 }
 
+/// Ends a patient's own session; false if it is not theirs or already over.
+pub async fn end_of_patient(
+    tx: &mut WriteTx,
+    id: i64,
+    patient_id: i64,
+    reason: EndReason,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let affected = with_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE sessions SET ended_at = $1, ended_reason = $2 \
+             WHERE id = $3 AND patient_id = $4 AND ended_at IS NULL",
+        )
+        .bind(now)
+        .bind(reason.as_str())
+        .bind(id)
+        .bind(patient_id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(affected > 0)
+}
+
 /// Ends a session found expired when it came back: no transaction needed.
 pub async fn end_expired(
     db: &Db,

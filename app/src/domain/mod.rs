@@ -2,6 +2,7 @@
 //! so a form and its server function apply the same rule and show the same
 //! message.
 
+mod device;
 mod email;
 mod login;
 mod password;
@@ -9,6 +10,7 @@ mod problem;
 mod staff_role;
 mod text;
 
+pub use device::device_label;
 pub use email::Email;
 pub use login::{login_key, Login};
 pub use password::{

@@ -4,6 +4,8 @@
 //! is built; until then its route shows [`SectionNotBuilt`], which says so
 //! plainly instead of showing made-up data.
 
+pub mod settings;
+
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::layout::PageTitle;
 use leptos::prelude::*;

@@ -142,6 +142,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         name: TEST_CLINIC_NAME.into(),
         help_phone: TEST_CLINIC_PHONE.into(),
         address: "Москва, Тестовая ул., 1".into(),
+        utc_offset_minutes: 180,
     };
     config.clock = Clock::manual(test_start());
     // Tests make many attempts from one address; the rate limit's own test

@@ -9,5 +9,6 @@ mod helpers;
 mod mail;
 mod recovery;
 mod security;
+mod settings;
 mod shell;
 mod sign_in;

@@ -18,6 +18,9 @@ const MENU: [(&str, &str); 12] = [
     ("/feedback", "Ваши предложения"),
 ];
 
+/// The sections that work; the others say they are being prepared.
+const BUILT: [&str; 1] = ["/settings"];
+
 /// The demo patient, signed in.
 async fn signed_in_app() -> TestApp {
     let app = spawn_demo_app().await;
@@ -50,7 +53,7 @@ async fn the_shell_is_russian_and_lists_the_twelve_menu_entries_in_order() {
 }
 
 #[tokio::test]
-async fn every_section_route_answers_with_its_heading_and_says_it_is_not_built_yet() {
+async fn every_section_route_answers_with_its_heading_and_an_unbuilt_one_says_so() {
     let app = signed_in_app().await;
     for (path, label) in MENU {
         let (status, html) = app.get_html(path).await;
@@ -59,7 +62,9 @@ async fn every_section_route_answers_with_its_heading_and_says_it_is_not_built_y
             html.contains(&format!("<h1 class=\"page-title\">{label}</h1>")),
             "{path} heading"
         );
-        assert!(html.contains("Раздел готовится"), "{path} notice");
+        if !BUILT.contains(&path) {
+            assert!(html.contains("Раздел готовится"), "{path} notice");
+        }
         assert!(
             html.contains(&format!("<title>{label} · Личный кабинет пациента</title>")),
             "{path} title"

@@ -1,0 +1,597 @@
+//! «Настройки»: how to address the patient and the recovery e-mail
+//! (editable; a new e-mail needs the current password), the agreement's
+//! e-mail and SMS phone (read-only: only the clinic changes them),
+//! «Изменить пароль», and the list of signed-in sessions with a way to end
+//! any of them.
+
+use crate::error::AppError;
+use crate::forms::{action_error, Field, FormError, NewPasswordFields};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::layout::PageTitle;
+use crate::sections::Section;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What the page shows about the account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetails {
+    pub login: String,
+    pub address_as: String,
+    pub recovery_email: String,
+    /// From the service agreement; `None` if the clinic recorded none.
+    pub agreement_email: Option<String>,
+    pub sms_phone: Option<String>,
+}
+
+/// One signed-in session, as the patient sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: i64,
+    /// «Chrome, Android»; empty when the browser did not say.
+    pub device: String,
+    pub ip: String,
+    pub started: String,
+    pub last_seen: String,
+    /// The session this page was loaded in.
+    pub current: bool,
+}
+
+#[server(endpoint = "settings/account")]
+pub async fn load_account_details() -> Result<AccountDetails, AppError> {
+    crate::context::reply(server::load_account_details().await)
+}
+
+#[server(endpoint = "settings/sessions")]
+pub async fn signed_in_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    crate::context::reply(server::signed_in_sessions().await)
+}
+
+#[server(endpoint = "settings/address-as")]
+pub async fn save_address_as(address_as: String) -> Result<(), AppError> {
+    crate::context::reply(server::save_address_as(address_as).await)
+}
+
+#[server(endpoint = "settings/recovery-email")]
+pub async fn change_recovery_email(
+    recovery_email: String,
+    current_password: String,
+) -> Result<(), AppError> {
+    crate::context::reply(server::change_recovery_email(recovery_email, current_password).await)
+}
+
+#[server(endpoint = "settings/password")]
+pub async fn change_password(
+    current_password: String,
+    password: String,
+    password_repeat: String,
+) -> Result<(), AppError> {
+    crate::context::reply(
+        server::change_password(current_password, password, password_repeat).await,
+    )
+}
+
+#[server(endpoint = "settings/sessions/end")]
+pub async fn end_session(session_id: i64) -> Result<(), AppError> {
+    crate::context::reply(server::end_session(session_id).await)
+}
+
+#[server(endpoint = "settings/sessions/end-others")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    crate::context::reply(server::end_other_sessions().await)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::{AccountDetails, AppError, SessionInfo};
+    use crate::account::attempts::{count_failure, refuse_if_locked};
+    use crate::account::rules::new_password_errors;
+    use crate::auth::PatientSession;
+    use crate::context::{current_patient, request_meta, server_context, ServerContext};
+    use crate::db::accounts::{self, PatientAccount};
+    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::failures::Form;
+    use crate::db::patients;
+    use crate::db::sessions::{self, EndReason, Subject};
+    use crate::domain::{
+        device_label, login_key, AddressAs, Email, FieldErrors, PasswordContext, Problem,
+        MAX_PASSWORD_BYTES,
+    };
+    use crate::mail::{self, locale_of, PasswordChange};
+    use crate::security::{Secret, Verified};
+
+    async fn account_of(
+        context: &ServerContext,
+        patient: &PatientSession,
+    ) -> Result<PatientAccount, AppError> {
+        accounts::by_patient(&context.db, patient.patient_id)
+            .await?
+            .ok_or(AppError::Unauthorized)
+    }
+
+    /// The current password must be right to change the recovery e-mail or
+    /// the password. Wrong guesses count towards the sign-in lockout: a
+    /// session left open on a shared computer does not allow unlimited tries.
+    async fn check_current_password(
+        context: &ServerContext,
+        patient: &PatientSession,
+        password: &str,
+    ) -> Result<PatientAccount, AppError> {
+        let now = context.clock.now();
+        let key = login_key(&patient.login);
+        refuse_if_locked(context, Form::SignIn, &key, now).await?;
+        let account = account_of(context, patient).await?;
+        let wrong = || AppError::field("current_password", Problem::PasswordWrong);
+        if password.is_empty() {
+            return Err(AppError::field("current_password", Problem::Required));
+        }
+        if password.len() > MAX_PASSWORD_BYTES {
+            return Err(wrong());
+        }
+        let verified = context
+            .hasher
+            .verify(Secret::new(password), Some(account.password_hash.clone()))
+            .await?;
+        if let Verified::Yes { .. } = verified {
+            return Ok(account);
+        }
+        count_failure(context, Form::SignIn, &key, now).await?;
+        let meta = request_meta();
+        audit::record_alone(
+            &context.db,
+            &Entry {
+                detail: "current_password",
+                ..Entry::new(
+                    Action::SignInFailed,
+                    Actor::Patient(patient.patient_id),
+                    Some(patient.patient_id),
+                    &meta.origin(),
+                )
+            },
+            now,
+        )
+        .await?;
+        Err(wrong())
+    }
+
+    pub async fn load_account_details() -> Result<AccountDetails, AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let account = account_of(&context, &patient).await?;
+        let contacts = patients::agreement_contacts(&context.db, patient.patient_id).await?;
+        Ok(AccountDetails {
+            login: account.login,
+            address_as: account.address_as,
+            recovery_email: account.recovery_email,
+            agreement_email: contacts.as_ref().map(|c| c.email.clone()),
+            sms_phone: contacts.map(|c| c.sms_phone),
+        })
+    }
+
+    pub async fn signed_in_sessions() -> Result<Vec<SessionInfo>, AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let now = context.clock.now();
+        let open = sessions::open_of_patient(&context.db, patient.patient_id).await?;
+        Ok(open
+            .into_iter()
+            .filter(|session| {
+                context
+                    .sessions
+                    .liveness(crate::auth::Kind::Patient, session, now)
+                    .is_ok()
+            })
+            .map(|session| SessionInfo {
+                id: session.id,
+                device: device_label(&session.user_agent),
+                ip: session.ip,
+                started: context.clinic.local_time(session.created_at),
+                last_seen: context.clinic.local_time(session.last_seen_at),
+                current: session.id == patient.session_id,
+            })
+            .collect())
+    }
+
+    pub async fn save_address_as(address_as: String) -> Result<(), AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let address_as =
+            AddressAs::parse(&address_as).map_err(|p| AppError::field("address_as", p))?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        accounts::set_address_as(&mut tx, patient.patient_id, address_as.as_str()).await?;
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry::new(
+                Action::AddressAsChanged,
+                Actor::Patient(patient.patient_id),
+                Some(patient.patient_id),
+                &origin,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn change_recovery_email(
+        recovery_email: String,
+        current_password: String,
+    ) -> Result<(), AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let email =
+            Email::parse(&recovery_email).map_err(|p| AppError::field("recovery_email", p))?;
+        let account = check_current_password(&context, &patient, &current_password).await?;
+        if account.recovery_email == email.as_str() {
+            return Ok(());
+        }
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        accounts::set_recovery_email(&mut tx, patient.patient_id, email.as_str()).await?;
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry::new(
+                Action::RecoveryEmailChanged,
+                Actor::Patient(patient.patient_id),
+                Some(patient.patient_id),
+                &origin,
+            ),
+            now,
+        )
+        .await?;
+        // The old address hears of it: if this was not the patient, they know.
+        let message = mail::recovery_email_changed_message(
+            locale_of(&account.locale),
+            &account.address_as,
+            now,
+            &context.clinic,
+        );
+        mail::queue(
+            &mut tx,
+            &context.mail,
+            &account.recovery_email,
+            &message,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        context.mail_wake.notify_one();
+        Ok(())
+    }
+
+    pub async fn change_password(
+        current_password: String,
+        password: String,
+        password_repeat: String,
+    ) -> Result<(), AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let mut errors = new_password_errors(
+            &password,
+            &password_repeat,
+            &PasswordContext {
+                login: &patient.login,
+                clinic_name: &context.clinic.name,
+                temporary_password: None,
+            },
+            "password",
+            "password_repeat",
+        );
+        if current_password.is_empty() {
+            errors.add("current_password", Problem::Required);
+        }
+        errors.into_result()?;
+        let account = check_current_password(&context, &patient, &current_password).await?;
+        if password == current_password {
+            return Err(FieldErrors::one("password", Problem::PasswordIsCurrent).into());
+        }
+        let password_hash = context.hasher.hash(Secret::new(password)).await?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        accounts::set_password_hash(&mut tx, patient.patient_id, &password_hash).await?;
+        sessions::end_all_of(
+            &mut tx,
+            Subject::Patient(patient.patient_id),
+            Some(patient.session_id),
+            EndReason::PasswordChanged,
+            now,
+        )
+        .await?;
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry::new(
+                Action::PasswordChanged,
+                Actor::Patient(patient.patient_id),
+                Some(patient.patient_id),
+                &origin,
+            ),
+            now,
+        )
+        .await?;
+        let message = mail::password_changed_message(
+            locale_of(&account.locale),
+            &account.address_as,
+            PasswordChange::Changed,
+            now,
+            &context.clinic,
+        );
+        mail::queue(
+            &mut tx,
+            &context.mail,
+            &account.recovery_email,
+            &message,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        context.mail_wake.notify_one();
+        Ok(())
+    }
+
+    pub async fn end_session(session_id: i64) -> Result<(), AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        // Another patient's session, or one already over: the same "not found".
+        if !sessions::end_of_patient(
+            &mut tx,
+            session_id,
+            patient.patient_id,
+            EndReason::SignedOutRemotely,
+            now,
+        )
+        .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry::new(
+                Action::SessionEnded,
+                Actor::Patient(patient.patient_id),
+                Some(patient.patient_id),
+                &origin,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn end_other_sessions() -> Result<u64, AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        let ended = sessions::end_all_of(
+            &mut tx,
+            Subject::Patient(patient.patient_id),
+            Some(patient.session_id),
+            EndReason::SignedOutRemotely,
+            now,
+        )
+        .await?;
+        if ended > 0 {
+            let origin = request_meta().origin();
+            audit::record(
+                &mut tx,
+                &Entry {
+                    detail: "all_others",
+                    ..Entry::new(
+                        Action::SessionEnded,
+                        Actor::Patient(patient.patient_id),
+                        Some(patient.patient_id),
+                        &origin,
+                    )
+                },
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(ended)
+    }
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let save_address = ServerAction::<SaveAddressAs>::new();
+    let change_email = ServerAction::<ChangeRecoveryEmail>::new();
+    let change_pass = ServerAction::<ChangePassword>::new();
+    let end_one = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+
+    let account = Resource::new(
+        move || (save_address.version().get(), change_email.version().get()),
+        |_| load_account_details(),
+    );
+    let sessions = Resource::new(
+        move || {
+            (
+                change_pass.version().get(),
+                end_one.version().get(),
+                end_others.version().get(),
+            )
+        },
+        |_| signed_in_sessions(),
+    );
+    let saved = move |action_ok: bool| {
+        action_ok.then(
+            || view! { <p class="notice success" role="status">{t!(i18n, settings.saved)}</p> },
+        )
+    };
+
+    view! {
+        <PageTitle text=Signal::derive(move || Section::Settings.label(i18n.get_locale()))/>
+        <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let account = match account.await {
+                    Ok(account) => account,
+                    Err(error) => {
+                        return view! { <FormError error=Signal::stored(Some(error))/> }.into_any();
+                    }
+                };
+                let address_error = action_error(save_address);
+                let email_error = action_error(change_email);
+                view! {
+                    <section class="card" aria-labelledby="contact-title">
+                        <h2 id="contact-title">{t!(i18n, settings.contact_title)}</h2>
+                        <p>{t!(i18n, settings.login)} " " <strong>{account.login.clone()}</strong></p>
+                        <ActionForm action=save_address attr:class="form" attr:novalidate=true>
+                            <FormError error=address_error/>
+                            <Field
+                                label=Signal::derive(move || td_string!(i18n.get_locale(), activation.address_as))
+                                name="address_as"
+                                autocomplete="name"
+                                value=account.address_as.clone()
+                                error=address_error
+                            />
+                            <button type="submit" class="button primary">{t!(i18n, settings.save)}</button>
+                            {move || saved(matches!(save_address.value().get(), Some(Ok(()))))}
+                        </ActionForm>
+                        <ActionForm action=change_email attr:class="form" attr:novalidate=true>
+                            <FormError error=email_error/>
+                            <Field
+                                label=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email))
+                                hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email_hint))
+                                name="recovery_email"
+                                input_type="email"
+                                autocomplete="email"
+                                value=account.recovery_email.clone()
+                                error=email_error
+                            />
+                            <Field
+                                label=Signal::derive(move || td_string!(i18n.get_locale(), settings.current_password))
+                                hint=Signal::derive(move || td_string!(i18n.get_locale(), settings.current_password_hint))
+                                name="current_password"
+                                input_type="password"
+                                autocomplete="current-password"
+                                error=email_error
+                            />
+                            <button type="submit" class="button primary">{t!(i18n, settings.save_email)}</button>
+                            {move || saved(matches!(change_email.value().get(), Some(Ok(()))))}
+                        </ActionForm>
+                    </section>
+                    <section class="card" aria-labelledby="agreement-title">
+                        <h2 id="agreement-title">{t!(i18n, settings.agreement_title)}</h2>
+                        <dl class="facts">
+                            <dt>{t!(i18n, settings.agreement_email)}</dt>
+                            <dd>{account.agreement_email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                            <dt>{t!(i18n, settings.sms_phone)}</dt>
+                            <dd>{account.sms_phone.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                        </dl>
+                        <p class="field-hint">{t!(i18n, settings.agreement_note)}</p>
+                    </section>
+                }
+                .into_any()
+            })}
+        </Suspense>
+        <PasswordChange action=change_pass/>
+        <SessionList sessions=sessions end_one=end_one end_others=end_others/>
+    }
+}
+
+/// «Изменить пароль».
+#[component]
+fn PasswordChange(action: ServerAction<ChangePassword>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = action_error(action);
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h2 id="password-title">{t!(i18n, settings.password_title)}</h2>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <FormError error=error/>
+                <Field
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), settings.current_password))
+                    name="current_password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    error=error
+                />
+                <NewPasswordFields
+                    label=Signal::derive(move || td_string!(i18n.get_locale(), recovery.password))
+                    error=error
+                />
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {t!(i18n, settings.change_password)}
+                </button>
+                {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! {
+                    <p class="notice success" role="status">{t!(i18n, settings.password_changed)}</p>
+                })}
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The signed-in sessions, each with «Завершить», and «Завершить все другие».
+#[component]
+fn SessionList(
+    sessions: Resource<Result<Vec<SessionInfo>, AppError>>,
+    end_one: ServerAction<EndSession>,
+    end_others: ServerAction<EndOtherSessions>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">{t!(i18n, settings.sessions_title)}</h2>
+            <p class="field-hint">{t!(i18n, settings.sessions_hint)}</p>
+            <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Err(error) => view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                        Ok(list) => {
+                            let others = list.iter().filter(|s| !s.current).count();
+                            view! {
+                                <ul class="sessions">
+                                    {list.into_iter().map(|session| view! { <SessionItem session end_one/> }).collect_view()}
+                                </ul>
+                                {(others > 0).then(|| view! {
+                                    <ActionForm action=end_others>
+                                        <button type="submit" class="button">{t!(i18n, settings.end_others)}</button>
+                                    </ActionForm>
+                                })}
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl IntoView {
+    let i18n = use_i18n();
+    let device = if session.device.is_empty() {
+        td_string!(i18n.get_locale(), settings.unknown_device).to_owned()
+    } else {
+        session.device.clone()
+    };
+    view! {
+        <li class="session" class:current=session.current>
+            <div>
+                <strong>{device}</strong>
+                {session.current.then(|| view! { <span class="badge">{t!(i18n, settings.this_session)}</span> })}
+                <p class="field-hint">
+                    {t!(i18n, settings.last_seen)} " " {session.last_seen.clone()} " · "
+                    {t!(i18n, settings.started)} " " {session.started.clone()} " · IP " {session.ip.clone()}
+                </p>
+            </div>
+            {(!session.current).then(|| view! {
+                <ActionForm action=end_one>
+                    <input type="hidden" name="session_id" value=session.id/>
+                    <button type="submit" class="button">{t!(i18n, settings.end_session)}</button>
+                </ActionForm>
+            })}
+        </li>
+    }
+}
