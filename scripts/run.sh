@@ -14,7 +14,10 @@ cat <<MSG
   Patient Cabinet: http://${LEPTOS_SITE_ADDR}/
   Demo sign-in (patient):      demo / demo-patient-pass-2026
   Not yet activated (patient): temp-0001 / temp-pass-0001-2026
-  Administrative module:       admin / demo-admin-pass-2026
+  Administrative module (/admin/login):
+    administrator:             admin / demo-admin-pass-2026
+    reception:                 reception / demo-reception-pass-2026
+    contact-centre operator:   operator / demo-operator-pass-2026
   Database: ${DATABASE_URL:-sqlite://data/cabinet.db}   Stop with Ctrl-C.
 
 MSG

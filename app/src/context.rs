@@ -179,13 +179,16 @@ pub fn set_response_header(name: http::HeaderName, value: &str) {
 ///
 /// When a page calls a server function while it renders on the server, the
 /// function's error must not become the page's status: only calls that came
-/// in over `/api/` set it.
+/// in over `/api/` set it. Nor does a plain HTML form post (no wasm yet): it
+/// is answered with a redirect back to the form, the error in its address,
+/// which a status set here would replace.
 pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        let called_over_http =
-            use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+        let called_by_script = use_context::<Parts>().is_some_and(|parts| {
+            parts.uri.path().starts_with("/api/") && !request_meta().accepts_html
+        });
         if let (true, Some(response)) = (
-            called_over_http,
+            called_by_script,
             use_context::<leptos_axum::ResponseOptions>(),
         ) {
             response.set_status(error.status());

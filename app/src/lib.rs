@@ -18,6 +18,7 @@ mod generated {
 pub use generated::i18n;
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod clinic;
 pub mod domain;

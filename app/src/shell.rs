@@ -1,6 +1,7 @@
 //! The HTML document and the router: which page answers which path.
 
 use crate::account::{ActivatePage, LoginPage, RecoverPage};
+use crate::admin::{AdminHome, AdminLayout, AdminLoginPage, OpenCabinetPage, StaffPage};
 use crate::clinic::PageContext;
 use crate::i18n::I18nContextProvider;
 use crate::layout::CabinetLayout;
@@ -89,12 +90,27 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage/>
                         <Route path=path!("/activate") view=ActivatePage/>
                         <Route path=path!("/recover") view=RecoverPage/>
+                        <Route path=path!("/admin/login") view=AdminLoginPage/>
+                        <AdminRoutes/>
                         <CabinetRoutes/>
                     </Routes>
                 </ErrorBoundary>
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// The administrative module, inside its own layout.
+#[component(transparent)]
+fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <ParentRoute path=StaticSegment("admin") view=AdminLayout>
+            <Route path=StaticSegment("") view=AdminHome/>
+            <Route path=path!("cabinets/new") view=OpenCabinetPage/>
+            <Route path=StaticSegment("staff") view=StaffPage/>
+        </ParentRoute>
+    }
+    .into_inner()
 }
 
 /// The pages inside the cabinet's layout: «Главная» and the twelve sections.

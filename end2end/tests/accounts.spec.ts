@@ -22,31 +22,61 @@ test("the demo patient signs in, is greeted by name, and signs out for good", as
   await expect(page).toHaveURL("/login");
 });
 
-test("activation, registration, sign-in, sign-out, recovery by the mailed code, sign-in with the new password", async ({ page }) => {
-  const login = "igor.petrov";
+test("reception opens a cabinet; the patient activates, registers, signs in and out, recovers the password by the mailed code and signs in with it", async ({ page, browser }) => {
+  test.setTimeout(120_000); // the whole story, with mail delivery twice
+  const login = "maria.k";
   const password = "утренний кофе с корицей";
-  const recoveryEmail = "igor.petrov@example.ru";
+  const recoveryEmail = "maria.k@example.ru";
 
+  // Reception, in its own browser.
+  const desk = await (await browser.newContext()).newPage();
+  await open(desk, "/admin/login");
+  await expect(desk.getByRole("heading", { level: 1 })).toHaveText("Вход для сотрудников");
+  await desk.getByLabel("Логин").fill("reception");
+  await desk.getByLabel("Пароль").fill("demo-reception-pass-2026");
+  await desk.getByRole("button", { name: "Войти" }).click();
+  await expect(desk).toHaveURL("/admin");
+  await expect(desk.locator("body[data-hydrated]")).toHaveCount(1);
+  await desk.getByRole("link", { name: "Открыть Личный кабинет" }).click();
+  await expect(desk).toHaveURL("/admin/cabinets/new");
+  await desk.getByLabel("ФИО пациента").fill("Кузнецова Мария Ивановна");
+  await desk.getByLabel("Дата рождения").fill("1990-05-20");
+  await desk.getByLabel("Номер пациента в МИС").fill("MIS-300001");
+  await desk.getByLabel("Номер договора").fill("ДС-2026-0300");
+  await desk.getByLabel("Дата договора").fill("2026-11-26");
+  await desk.getByLabel("E-mail для документов").fill("maria.docs@example.ru");
+  await desk.getByLabel("Телефон для SMS").fill("12345");
+  await desk.getByRole("button", { name: "Выдать временные логин и пароль" }).click();
+  await expect(desk.getByText("Проверьте номер")).toBeVisible();
+  await expect(desk.getByLabel("ФИО пациента")).toHaveValue("Кузнецова Мария Ивановна");
+  await desk.getByLabel("Телефон для SMS").fill("8 (926) 555-01-02");
+  await desk.getByRole("button", { name: "Выдать временные логин и пароль" }).click();
+  const credentials = desk.locator("code.credential");
+  await expect(credentials).toHaveCount(2);
+  const [temporaryLogin, temporaryPassword] = await credentials.allTextContents();
+  await desk.context().close();
+
+  // The patient, at home, with the printed slip.
   await open(page, "/login");
   await page.getByRole("link", { name: "Активировать Личный кабинет" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Активация Личного кабинета");
-  await page.getByLabel("Временный логин").fill(DEMO.temporaryLogin);
-  await page.getByLabel("Временный пароль").fill(DEMO.temporaryPassword);
+  await page.getByLabel("Временный логин").fill(temporaryLogin);
+  await page.getByLabel("Временный пароль").fill(temporaryPassword);
   await page.getByRole("button", { name: "Активировать Личный кабинет" }).click();
 
   // The registration form, the recovery e-mail prefilled from the agreement.
-  await expect(page.getByLabel("E-mail для восстановления пароля", { exact: true })).toHaveValue("i.petrov@example.ru");
+  await expect(page.getByLabel("E-mail для восстановления пароля", { exact: true })).toHaveValue("maria.docs@example.ru");
   await page.getByLabel("Ваш логин").fill(login);
   await page.getByLabel("Ваш пароль").fill("short");
   await page.getByLabel("Пароль ещё раз").fill("short");
   await page.getByLabel("E-mail для восстановления пароля", { exact: true }).fill(recoveryEmail);
-  await page.getByLabel("Как к Вам обращаться").fill("Игорь Николаевич");
+  await page.getByLabel("Как к Вам обращаться").fill("Мария Ивановна");
   await page.getByRole("button", { name: "Зарегистрироваться" }).click();
   // The rule is named at its field; everything typed is still there.
   await expect(page.getByText("Пароль слишком короткий")).toBeVisible();
   await expect(page.getByLabel("Ваш пароль")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Ваш логин")).toHaveValue(login);
-  await expect(page.getByLabel("Как к Вам обращаться")).toHaveValue("Игорь Николаевич");
+  await expect(page.getByLabel("Как к Вам обращаться")).toHaveValue("Мария Ивановна");
 
   await page.getByLabel("Ваш пароль").fill(password);
   await page.getByLabel("Пароль ещё раз").fill(password);
@@ -57,14 +87,14 @@ test("activation, registration, sign-in, sign-out, recovery by the mailed code, 
 
   await page.getByRole("link", { name: "Войти" }).click();
   await signIn(page, login, password);
-  await expect(page.getByText("Игорь Николаевич")).toBeVisible();
+  await expect(page.getByText("Мария Ивановна")).toBeVisible();
   await page.getByRole("button", { name: "Выйти" }).click();
   await expect(page).toHaveURL("/login");
 
   // The temporary credentials are dead now.
   await open(page, "/activate");
-  await page.getByLabel("Временный логин").fill(DEMO.temporaryLogin);
-  await page.getByLabel("Временный пароль").fill(DEMO.temporaryPassword);
+  await page.getByLabel("Временный логин").fill(temporaryLogin);
+  await page.getByLabel("Временный пароль").fill(temporaryPassword);
   await page.getByRole("button", { name: "Активировать Личный кабинет" }).click();
   await expect(page.getByRole("alert")).toContainText("Неверные временные логин или пароль");
 
@@ -93,7 +123,7 @@ test("activation, registration, sign-in, sign-out, recovery by the mailed code, 
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page.getByRole("alert")).toHaveText("Неверный логин или пароль.");
   await signIn(page, login, newPassword);
-  await expect(page.getByText("Игорь Николаевич")).toBeVisible();
+  await expect(page.getByText("Мария Ивановна")).toBeVisible();
 });
 
 test("pages run under the nonce CSP without a single violation", async ({ page }) => {

@@ -94,6 +94,14 @@ CREATE TABLE departments (
     name TEXT NOT NULL
 );
 
+-- The departments requests go to; more can be added.
+INSERT INTO departments (code, name) VALUES
+    ('contact_centre', 'Контакт-центр'),
+    ('home_care', 'ОНиЭП'),
+    ('medical_records', 'Медицинский архив'),
+    ('radiology', 'Отделение лучевой диагностики'),
+    ('portal_team', 'Команда Личного кабинета');
+
 CREATE TABLE staff_departments (
     staff_id INTEGER NOT NULL REFERENCES staff_accounts (id),
     department_id INTEGER NOT NULL REFERENCES departments (id),

@@ -6,6 +6,8 @@
 //! | patient | `demo` | `demo-patient-pass-2026` |
 //! | patient not yet activated | `temp-0001` (temporary) | `temp-pass-0001-2026` |
 //! | staff administrator | `admin` | `demo-admin-pass-2026` |
+//! | staff at reception | `reception` | `demo-reception-pass-2026` |
+//! | operator of the contact centre | `operator` | `demo-operator-pass-2026` |
 
 use app::db::accounts::{self, NewPatientAccount, NewTemporaryCredentials};
 use app::db::clinics::{self, NewClinic};
@@ -22,6 +24,10 @@ pub const TEMPORARY_LOGIN: &str = "temp-0001";
 pub const TEMPORARY_PASSWORD: &str = "temp-pass-0001-2026";
 pub const ADMIN_LOGIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "demo-admin-pass-2026";
+pub const RECEPTION_LOGIN: &str = "reception";
+pub const RECEPTION_PASSWORD: &str = "demo-reception-pass-2026";
+pub const OPERATOR_LOGIN: &str = "operator";
+pub const OPERATOR_PASSWORD: &str = "demo-operator-pass-2026";
 
 /// Temporary credentials printed at reception stay valid this long.
 const TEMPORARY_VALIDITY: Duration = Duration::days(30);
@@ -54,8 +60,14 @@ async fn hash_all<const N: usize>(passwords: [&'static str; N]) -> anyhow::Resul
 /// Seeds the demo content into `db` if it has no patients yet, all in one
 /// transaction: a failure leaves the database as it was.
 pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
-    let [patient_hash, temporary_hash, admin_hash] =
-        hash_all([PATIENT_PASSWORD, TEMPORARY_PASSWORD, ADMIN_PASSWORD]).await?;
+    let [patient_hash, temporary_hash, admin_hash, reception_hash, operator_hash] = hash_all([
+        PATIENT_PASSWORD,
+        TEMPORARY_PASSWORD,
+        ADMIN_PASSWORD,
+        RECEPTION_PASSWORD,
+        OPERATOR_PASSWORD,
+    ])
+    .await?;
 
     let mut tx = db.begin_write().await?;
     if patients::any_exist_in(&mut tx).await? {
@@ -164,6 +176,36 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
             roles: &[StaffRole::Admin],
         },
         now,
+    )
+    .await?;
+
+    staff::insert(
+        &mut tx,
+        &NewStaff {
+            login: RECEPTION_LOGIN,
+            full_name: "Регистратура, Клиника на Спиридоньевском",
+            password_hash: &reception_hash,
+            roles: &[StaffRole::Reception],
+        },
+        now,
+    )
+    .await?;
+    let operator = staff::insert(
+        &mut tx,
+        &NewStaff {
+            login: OPERATOR_LOGIN,
+            full_name: "Оператор контакт-центра",
+            password_hash: &operator_hash,
+            roles: &[],
+        },
+        now,
+    )
+    .await?;
+    staff::set_roles_and_departments(
+        &mut tx,
+        operator,
+        &[StaffRole::Operator],
+        &["contact_centre".to_owned()],
     )
     .await?;
 

@@ -274,3 +274,22 @@ pub async fn set_recovery_email(
             .map(|_| ())
     })
 }
+
+/// Disables the patient's cabinet account; false if there is none enabled.
+pub async fn disable(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let affected = with_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE patient_accounts SET disabled_at = $1 WHERE patient_id = $2 AND disabled_at IS NULL",
+        )
+        .bind(now)
+        .bind(patient_id)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(affected > 0)
+}

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod clinics;
+pub mod departments;
 pub mod failures;
 mod migrations;
 pub mod outbox;

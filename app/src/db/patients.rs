@@ -102,3 +102,54 @@ pub async fn agreement_contacts(
         .await
     })
 }
+
+row! {
+    /// A patient as the MIS knows them.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Patient {
+        pub id: i64,
+        pub mis_patient_id: String,
+        pub full_name: String,
+        pub birth_date: NaiveDate,
+    }
+}
+
+/// The patient with this MIS id.
+pub async fn by_mis_id(
+    tx: &mut WriteTx,
+    mis_patient_id: &str,
+) -> Result<Option<Patient>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT id, mis_patient_id, full_name, birth_date FROM patients WHERE mis_patient_id = $1",
+        )
+        .bind(mis_patient_id)
+        .fetch_optional(conn)
+        .await
+    })
+}
+
+/// The agreement with this number, if it is this patient's: its id.
+pub async fn agreement_id(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    number: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT id FROM service_agreements WHERE patient_id = $1 AND number = $2")
+            .bind(patient_id)
+            .bind(number)
+            .fetch_optional(conn)
+            .await
+    })
+}
+
+/// Whether an agreement with this number exists at all.
+pub async fn agreement_number_taken(tx: &mut WriteTx, number: &str) -> Result<bool, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM service_agreements WHERE number = $1)")
+            .bind(number)
+            .fetch_one(conn)
+            .await
+    })
+}

@@ -6,6 +6,7 @@ mod device;
 mod email;
 mod login;
 mod password;
+pub mod patient;
 mod problem;
 mod staff_role;
 mod text;

@@ -29,6 +29,15 @@ pub enum Problem {
     CredentialsWrong,
     TemporaryCredentialsWrong,
     TooLong,
+    MisIdCharacters,
+    DateInvalid,
+    BirthDateOutOfRange,
+    PhoneInvalid,
+    MisIdOtherPatient,
+    CabinetExists,
+    RoleRequired,
+    AgreementNumberTaken,
+    NoCabinet,
 }
 
 impl Problem {
@@ -58,6 +67,15 @@ impl Problem {
                 td_string!(locale, problem.temporary_credentials_wrong)
             }
             Problem::TooLong => td_string!(locale, problem.too_long),
+            Problem::MisIdCharacters => td_string!(locale, problem.mis_id_characters),
+            Problem::DateInvalid => td_string!(locale, problem.date_invalid),
+            Problem::BirthDateOutOfRange => td_string!(locale, problem.birth_date_out_of_range),
+            Problem::PhoneInvalid => td_string!(locale, problem.phone_invalid),
+            Problem::MisIdOtherPatient => td_string!(locale, problem.mis_id_other_patient),
+            Problem::CabinetExists => td_string!(locale, problem.cabinet_exists),
+            Problem::RoleRequired => td_string!(locale, problem.role_required),
+            Problem::AgreementNumberTaken => td_string!(locale, problem.agreement_number_taken),
+            Problem::NoCabinet => td_string!(locale, problem.no_cabinet),
         }
     }
 }

@@ -12,3 +12,4 @@ mod security;
 mod settings;
 mod shell;
 mod sign_in;
+mod staff;

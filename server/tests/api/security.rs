@@ -187,3 +187,51 @@ async fn the_audit_log_records_who_when_and_from_where_and_refuses_changes() {
     assert!(delete.is_err(), "DELETE must be refused");
     assert_eq!(audit::all(&app.db).await.unwrap().len(), rows.len());
 }
+
+#[tokio::test]
+async fn a_form_posted_without_wasm_comes_back_to_its_page_with_the_error_not_as_raw_json() {
+    let app = spawn_demo_app().await;
+    let response = app
+        .client
+        .post(format!("{}/api/sign_in", app.address))
+        .header("origin", &app.address)
+        .header("accept", "text/html")
+        .header("referer", format!("{}/login", app.address))
+        .form(&[
+            ("login", demo::PATIENT_LOGIN),
+            ("password", "a wrong long password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!("{}/login?", app.address)),
+        "{location}"
+    );
+    assert!(location.contains("__err="), "{location}");
+    // Followed, the sign-in page shows the message.
+    let (status, html) = app.get_html(&location[app.address.len()..]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Неверный логин или пароль."),
+        "the error is shown on the page"
+    );
+
+    let ok = app
+        .client
+        .post(format!("{}/api/sign_in", app.address))
+        .header("origin", &app.address)
+        .header("accept", "text/html")
+        .header("referer", format!("{}/login", app.address))
+        .form(&[
+            ("login", demo::PATIENT_LOGIN),
+            ("password", demo::PATIENT_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::FOUND);
+    assert_eq!(ok.headers()["location"], "/");
+}

@@ -1,0 +1,82 @@
+//! The administrative module's own frame: who is signed in, what their roles
+//! open, and «Выйти». Without a staff session it sends the browser to
+//! `/admin/login` — for the eye only: every staff server function checks
+//! the role again.
+
+use super::sign_in::StaffSignOut;
+use crate::clinic::page_context;
+use crate::domain::StaffRole;
+use crate::forms::reload_at;
+use crate::i18n::{t, td_string, use_i18n};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, A};
+
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let i18n = use_i18n();
+    let page = page_context();
+    if page.staff.is_none() {
+        #[cfg(feature = "ssr")]
+        leptos_axum::redirect("/admin/login");
+        #[cfg(not(feature = "ssr"))]
+        {
+            let navigate = leptos_router::hooks::use_navigate();
+            Effect::new(move |_| navigate("/admin/login", Default::default()));
+        }
+    }
+    let staff = page.staff.clone();
+    let may = move |role: StaffRole| {
+        staff
+            .as_ref()
+            .is_some_and(|s| s.roles.contains(&role) || s.roles.contains(&StaffRole::Admin))
+    };
+    let sign_out = ServerAction::<StaffSignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            reload_at("/admin/login");
+        }
+    });
+    view! {
+        <Title text=move || td_string!(i18n.get_locale(), admin.title)/>
+        <header class="topbar admin">
+            <A href="/admin" attr:class="brand">
+                <span class="brand-clinic">{page.clinic.name.clone()}</span>
+                <span class="brand-product">{t!(i18n, admin.title)}</span>
+            </A>
+            <div class="account">
+                <span class="account-name">{page.staff.as_ref().map(|s| s.full_name.clone())}</span>
+                <ActionForm action=sign_out attr:class="sign-out">
+                    <button type="submit" class="button link">{t!(i18n, login.sign_out)}</button>
+                </ActionForm>
+            </div>
+        </header>
+        <nav class="admin-nav" aria-label=move || td_string!(i18n.get_locale(), admin.nav)>
+            <ul>
+                {may(StaffRole::Reception).then(|| view! {
+                    <li><A href="/admin/cabinets/new">{t!(i18n, admin.open_cabinet)}</A></li>
+                })}
+                {may(StaffRole::Admin).then(|| view! {
+                    <li><A href="/admin/staff">{t!(i18n, admin.staff)}</A></li>
+                })}
+            </ul>
+        </nav>
+        <main id="content" class="content" tabindex="-1">
+            <Outlet/>
+        </main>
+    }
+}
+
+/// `/admin`: where to go from here.
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let is_admin = page_context()
+        .staff
+        .is_some_and(|staff| staff.roles.contains(&StaffRole::Admin));
+    view! {
+        <h1 class="page-title">{t!(i18n, admin.title)}</h1>
+        <p class="lead">{t!(i18n, admin.home_intro)}</p>
+        {is_admin.then(|| view! { <super::patients::DisableCabinetForm/> })}
+    }
+}

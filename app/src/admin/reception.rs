@@ -1,0 +1,265 @@
+//! «Открыть Личный кабинет» (reception): find the patient by MIS id or add
+//! them, record the service agreement, and issue temporary credentials —
+//! shown once, to print for the patient, valid 30 days and single use.
+//! Issuing again revokes the earlier ones.
+
+use crate::error::AppError;
+use crate::forms::{action_error, Field, FormError};
+use crate::i18n::{t, td_string, use_i18n};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Temporary credentials, as printed for the patient.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCredentials {
+    pub patient_name: String,
+    pub login: String,
+    pub password: String,
+    /// The last moment they work, in the clinic's time.
+    pub valid_until: String,
+}
+
+#[server(endpoint = "admin/cabinets/open")]
+#[allow(clippy::too_many_arguments)] // one argument per form field
+pub async fn open_cabinet(
+    full_name: String,
+    birth_date: String,
+    mis_patient_id: String,
+    agreement_number: String,
+    agreement_date: String,
+    agreement_email: String,
+    sms_phone: String,
+) -> Result<IssuedCredentials, AppError> {
+    crate::context::reply(
+        server::open_cabinet(server::CabinetForm {
+            full_name,
+            birth_date,
+            mis_patient_id,
+            agreement_number,
+            agreement_date,
+            agreement_email,
+            sms_phone,
+        })
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::{AppError, IssuedCredentials};
+    use crate::context::{request_meta, require_staff, server_context};
+    use crate::db::accounts::{self, NewTemporaryCredentials};
+    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::patients::{self, NewPatient, NewServiceAgreement};
+    use crate::domain::{patient, Email, FieldErrors, Problem, StaffRole};
+    use crate::security::{new_temporary_login, new_temporary_password};
+    use chrono::Duration;
+
+    /// How long temporary credentials work.
+    pub const TEMPORARY_VALIDITY: Duration = Duration::days(30);
+
+    pub struct CabinetForm {
+        pub full_name: String,
+        pub birth_date: String,
+        pub mis_patient_id: String,
+        pub agreement_number: String,
+        pub agreement_date: String,
+        pub agreement_email: String,
+        pub sms_phone: String,
+    }
+
+    pub async fn open_cabinet(form: CabinetForm) -> Result<IssuedCredentials, AppError> {
+        let staff = require_staff(StaffRole::Reception)?;
+        let context = server_context()?;
+        let now = context.clock.now();
+        let today = context
+            .clinic
+            .local_time(now)
+            .get(..10)
+            .and_then(|d| patient::date(d).ok())
+            .unwrap_or(now.date_naive());
+
+        let mut errors = FieldErrors::new();
+        let full_name = errors.check("full_name", patient::required_text(&form.full_name, 200));
+        let birth_date = errors.check("birth_date", patient::birth_date(&form.birth_date, today));
+        let mis_id = errors.check(
+            "mis_patient_id",
+            patient::mis_patient_id(&form.mis_patient_id),
+        );
+        let number = errors.check(
+            "agreement_number",
+            patient::required_text(&form.agreement_number, 64),
+        );
+        let signed_on = errors.check("agreement_date", patient::date(&form.agreement_date));
+        let email = errors.check("agreement_email", Email::parse(&form.agreement_email));
+        let phone = errors.check("sms_phone", patient::phone(&form.sms_phone));
+        let (
+            Some(full_name),
+            Some(birth_date),
+            Some(mis_id),
+            Some(number),
+            Some(signed_on),
+            Some(email),
+            Some(phone),
+        ) = (
+            full_name, birth_date, mis_id, number, signed_on, email, phone,
+        )
+        else {
+            return Err(errors.into());
+        };
+
+        let login = new_temporary_login();
+        let password = new_temporary_password();
+        let password_hash = context.hasher.hash(password.clone()).await?;
+
+        let mut tx = context.db.begin_write().await?;
+        let patient_id = match patients::by_mis_id(&mut tx, &mis_id).await? {
+            Some(existing) => {
+                let same = existing.birth_date == birth_date
+                    && existing.full_name.to_lowercase() == full_name.to_lowercase();
+                if !same {
+                    return Err(AppError::field(
+                        "mis_patient_id",
+                        Problem::MisIdOtherPatient,
+                    ));
+                }
+                if accounts::exists_for(&mut tx, existing.id).await? {
+                    return Err(AppError::form(Problem::CabinetExists));
+                }
+                existing.id
+            }
+            None => {
+                patients::insert(
+                    &mut tx,
+                    &NewPatient {
+                        mis_patient_id: &mis_id,
+                        full_name: &full_name,
+                        birth_date,
+                    },
+                    now,
+                )
+                .await?
+            }
+        };
+        if patients::agreement_id(&mut tx, patient_id, &number)
+            .await?
+            .is_none()
+        {
+            if patients::agreement_number_taken(&mut tx, &number).await? {
+                return Err(AppError::field(
+                    "agreement_number",
+                    Problem::AgreementNumberTaken,
+                ));
+            }
+            patients::insert_agreement(
+                &mut tx,
+                &NewServiceAgreement {
+                    patient_id,
+                    number: &number,
+                    signed_on,
+                    email: email.as_str(),
+                    sms_phone: &phone,
+                },
+                now,
+            )
+            .await?;
+        }
+        accounts::revoke_temporary_credentials(&mut tx, patient_id, now).await?;
+        let expires_at = now + TEMPORARY_VALIDITY;
+        accounts::insert_temporary_credentials(
+            &mut tx,
+            &NewTemporaryCredentials {
+                patient_id,
+                login: &login,
+                password_hash: &password_hash,
+                expires_at,
+            },
+            now,
+        )
+        .await?;
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry::new(
+                Action::TemporaryCredentialsIssued,
+                Actor::Staff(staff.staff_id),
+                Some(patient_id),
+                &origin,
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(IssuedCredentials {
+            patient_name: full_name,
+            login,
+            password: password.expose().to_owned(),
+            valid_until: context.clinic.local_time(expires_at),
+        })
+    }
+}
+
+#[component]
+pub fn OpenCabinetPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<OpenCabinet>::new();
+    let error = action_error(action);
+    let label = move |key: fn(crate::i18n::Locale) -> &'static str| {
+        Signal::derive(move || key(i18n.get_locale()))
+    };
+    view! {
+        <h1 class="page-title">{t!(i18n, admin.open_cabinet)}</h1>
+        {move || match action.value().get() {
+            Some(Ok(issued)) => view! { <IssuedSlip issued/> }.into_any(),
+            _ => view! {
+                <p class="lead">{t!(i18n, admin.open_cabinet_intro)}</p>
+                <ActionForm action=action attr:class="form card" attr:novalidate=true>
+                    <FormError error=error/>
+                    <Field label=label(|l| td_string!(l, admin.full_name)) name="full_name" autocomplete="off" error=error/>
+                    <Field label=label(|l| td_string!(l, admin.birth_date)) name="birth_date" input_type="date" error=error/>
+                    <Field label=label(|l| td_string!(l, admin.mis_patient_id)) name="mis_patient_id" error=error/>
+                    <Field label=label(|l| td_string!(l, admin.agreement_number)) name="agreement_number" error=error/>
+                    <Field label=label(|l| td_string!(l, admin.agreement_date)) name="agreement_date" input_type="date" error=error/>
+                    <Field label=label(|l| td_string!(l, admin.agreement_email)) name="agreement_email" input_type="email" error=error/>
+                    <Field label=label(|l| td_string!(l, admin.sms_phone)) name="sms_phone" input_type="tel" error=error/>
+                    <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                        {t!(i18n, admin.issue)}
+                    </button>
+                </ActionForm>
+            }
+            .into_any(),
+        }}
+    }
+}
+
+/// The slip to print for the patient: shown once, never again.
+#[component]
+fn IssuedSlip(issued: IssuedCredentials) -> impl IntoView {
+    let i18n = use_i18n();
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().print();
+        }
+    };
+    view! {
+        <section class="card slip" aria-labelledby="slip-title">
+            <h2 id="slip-title">{t!(i18n, admin.slip_title)} " " {issued.patient_name.clone()}</h2>
+            <dl class="facts">
+                <dt>{t!(i18n, activation.temporary_login)}</dt>
+                <dd><code class="credential">{issued.login.clone()}</code></dd>
+                <dt>{t!(i18n, activation.temporary_password)}</dt>
+                <dd><code class="credential">{issued.password.clone()}</code></dd>
+                <dt>{t!(i18n, admin.valid_until)}</dt>
+                <dd>{issued.valid_until.clone()}</dd>
+            </dl>
+            <p>{t!(i18n, admin.slip_note)}</p>
+            <p class="field-hint">{t!(i18n, admin.shown_once)}</p>
+            <p>
+                <button type="button" class="button primary" on:click=print>{t!(i18n, admin.print)}</button>
+                " "
+                <a class="button" href="/admin/cabinets/new" rel="external">{t!(i18n, admin.next_patient)}</a>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,406 @@
+//! «Сотрудники» (admin): create staff accounts, set their roles and an
+//! operator's departments, and disable an account — which ends its sessions
+//! at once.
+
+use crate::domain::StaffRole;
+use crate::error::AppError;
+use crate::forms::{action_error, Field, FormError};
+use crate::i18n::{t, td_string, use_i18n, Locale};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A staff account as the page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub id: i64,
+    pub login: String,
+    pub full_name: String,
+    pub roles: Vec<StaffRole>,
+    pub departments: Vec<String>,
+    pub disabled: bool,
+}
+
+/// A department an operator may work for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentInfo {
+    pub code: String,
+    pub name: String,
+}
+
+/// Everything the page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffOverview {
+    pub staff: Vec<StaffRow>,
+    pub departments: Vec<DepartmentInfo>,
+}
+
+#[server(endpoint = "admin/staff/list")]
+pub async fn load_staff_overview() -> Result<StaffOverview, AppError> {
+    crate::context::reply(server::overview().await)
+}
+
+/// Checkboxes arrive as `roles[reception]=on`, `departments[radiology]=on`.
+#[server(endpoint = "admin/staff/create")]
+pub async fn create_staff(
+    login: String,
+    full_name: String,
+    password: String,
+    roles: Option<BTreeMap<String, String>>,
+    departments: Option<BTreeMap<String, String>>,
+) -> Result<(), AppError> {
+    crate::context::reply(server::create(login, full_name, password, roles, departments).await)
+}
+
+#[server(endpoint = "admin/staff/update")]
+pub async fn update_staff(
+    staff_id: i64,
+    roles: Option<BTreeMap<String, String>>,
+    departments: Option<BTreeMap<String, String>>,
+) -> Result<(), AppError> {
+    crate::context::reply(server::update(staff_id, roles, departments).await)
+}
+
+#[server(endpoint = "admin/staff/disable")]
+pub async fn disable_staff(staff_id: i64) -> Result<(), AppError> {
+    crate::context::reply(server::disable(staff_id).await)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::DepartmentInfo;
+    use super::{AppError, StaffOverview, StaffRow};
+    use crate::account::rules::new_password_errors;
+    use crate::context::{request_meta, require_staff, server_context};
+    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::sessions::{self, EndReason, Subject};
+    use crate::db::{departments, staff};
+    use crate::domain::{patient, FieldErrors, Login, PasswordContext, Problem, StaffRole};
+    use std::collections::BTreeMap;
+
+    fn checked(map: Option<BTreeMap<String, String>>) -> Vec<String> {
+        map.unwrap_or_default().into_keys().collect()
+    }
+
+    /// The roles and department codes ticked, checked against what exists.
+    async fn roles_and_departments(
+        roles: Option<BTreeMap<String, String>>,
+        departments: Option<BTreeMap<String, String>>,
+        errors: &mut FieldErrors,
+    ) -> Result<(Vec<StaffRole>, Vec<String>), AppError> {
+        let context = server_context()?;
+        let roles: Vec<StaffRole> = checked(roles)
+            .iter()
+            .filter_map(|name| StaffRole::parse(name))
+            .collect();
+        if roles.is_empty() {
+            errors.add("roles", Problem::RoleRequired);
+        }
+        let known = departments::all(&context.db).await?;
+        let codes: Vec<String> = checked(departments)
+            .into_iter()
+            .filter(|code| known.iter().any(|d| &d.code == code))
+            .collect();
+        Ok((roles, codes))
+    }
+
+    pub async fn overview() -> Result<StaffOverview, AppError> {
+        require_staff(StaffRole::Admin)?;
+        let context = server_context()?;
+        let staff = staff::all(&context.db)
+            .await?
+            .into_iter()
+            .map(|member| StaffRow {
+                id: member.id,
+                login: member.login,
+                full_name: member.full_name,
+                roles: member.roles,
+                departments: member.departments,
+                disabled: member.disabled,
+            })
+            .collect();
+        let departments = departments::all(&context.db)
+            .await?
+            .into_iter()
+            .map(|d| DepartmentInfo {
+                code: d.code,
+                name: d.name,
+            })
+            .collect();
+        Ok(StaffOverview { staff, departments })
+    }
+
+    pub async fn create(
+        login: String,
+        full_name: String,
+        password: String,
+        roles: Option<BTreeMap<String, String>>,
+        departments: Option<BTreeMap<String, String>>,
+    ) -> Result<(), AppError> {
+        let admin = require_staff(StaffRole::Admin)?;
+        let context = server_context()?;
+        let mut errors = FieldErrors::new();
+        let login = errors.check("login", Login::parse(&login));
+        let full_name = errors.check("full_name", patient::required_text(&full_name, 200));
+        let password_context = PasswordContext {
+            login: login.as_ref().map_or("", Login::as_str),
+            clinic_name: &context.clinic.name,
+            temporary_password: None,
+        };
+        // The admin types the first password once and hands it over.
+        errors.0.extend(
+            new_password_errors(
+                &password,
+                &password,
+                &password_context,
+                "password",
+                "password",
+            )
+            .0,
+        );
+        let (roles, codes) = roles_and_departments(roles, departments, &mut errors).await?;
+        let (Some(login), Some(full_name)) = (login, full_name) else {
+            return Err(errors.into());
+        };
+        errors.into_result()?;
+        let password_hash = context
+            .hasher
+            .hash(crate::security::Secret::new(password))
+            .await?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        if staff::login_taken(&mut tx, login.as_str()).await? {
+            return Err(AppError::field("login", Problem::LoginTaken));
+        }
+        let id = staff::insert(
+            &mut tx,
+            &staff::NewStaff {
+                login: login.as_str(),
+                full_name: &full_name,
+                password_hash: &password_hash,
+                roles: &[],
+            },
+            now,
+        )
+        .await?;
+        staff::set_roles_and_departments(&mut tx, id, &roles, &codes).await?;
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry {
+                detail: &format!("staff {id}"),
+                ..Entry::new(
+                    Action::StaffCreated,
+                    Actor::Staff(admin.staff_id),
+                    None,
+                    &origin,
+                )
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn update(
+        staff_id: i64,
+        roles: Option<BTreeMap<String, String>>,
+        departments: Option<BTreeMap<String, String>>,
+    ) -> Result<(), AppError> {
+        let admin = require_staff(StaffRole::Admin)?;
+        let context = server_context()?;
+        let mut errors = FieldErrors::new();
+        let (roles, codes) = roles_and_departments(roles, departments, &mut errors).await?;
+        errors.into_result()?;
+        if staff_id == admin.staff_id && !roles.contains(&StaffRole::Admin) {
+            // Nobody locks themselves out of the staff list.
+            return Err(AppError::field("roles", Problem::RoleRequired));
+        }
+        if staff::profile(&context.db, staff_id).await?.is_none() {
+            return Err(AppError::NotFound);
+        }
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        staff::set_roles_and_departments(&mut tx, staff_id, &roles, &codes).await?;
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry {
+                detail: &format!("staff {staff_id}: roles"),
+                ..Entry::new(
+                    Action::StaffChanged,
+                    Actor::Staff(admin.staff_id),
+                    None,
+                    &origin,
+                )
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn disable(staff_id: i64) -> Result<(), AppError> {
+        let admin = require_staff(StaffRole::Admin)?;
+        if staff_id == admin.staff_id {
+            return Err(AppError::Forbidden);
+        }
+        let context = server_context()?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        if !staff::disable(&mut tx, staff_id, now).await? {
+            return Err(AppError::NotFound);
+        }
+        sessions::end_all_of(
+            &mut tx,
+            Subject::Staff(staff_id),
+            None,
+            EndReason::AccountDisabled,
+            now,
+        )
+        .await?;
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry {
+                detail: &format!("staff {staff_id}: disabled"),
+                ..Entry::new(
+                    Action::StaffChanged,
+                    Actor::Staff(admin.staff_id),
+                    None,
+                    &origin,
+                )
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn role_label(role: StaffRole, locale: Locale) -> &'static str {
+    match role {
+        StaffRole::Reception => td_string!(locale, admin.role_reception),
+        StaffRole::Operator => td_string!(locale, admin.role_operator),
+        StaffRole::Editor => td_string!(locale, admin.role_editor),
+        StaffRole::Admin => td_string!(locale, admin.role_admin),
+    }
+}
+
+/// Role and department checkboxes, ticked as `roles` and `departments` say.
+#[component]
+fn RoleChoices(
+    roles: Vec<StaffRole>,
+    departments: Vec<String>,
+    all_departments: Vec<DepartmentInfo>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = move || error.get().and_then(|e| e.problem_of("roles"));
+    view! {
+        <fieldset class="choices">
+            <legend>{t!(i18n, admin.roles)}</legend>
+            {StaffRole::ALL.into_iter().map(|role| view! {
+                <label class="choice">
+                    <input type="checkbox" name=format!("roles[{}]", role.as_str()) checked=roles.contains(&role)/>
+                    {move || role_label(role, i18n.get_locale())}
+                </label>
+            }).collect_view()}
+            <p class="field-error" aria-live="polite">{move || problem().map(|p| p.message(i18n.get_locale()))}</p>
+        </fieldset>
+        <fieldset class="choices">
+            <legend>{t!(i18n, admin.departments)}</legend>
+            {all_departments.into_iter().map(|department| view! {
+                <label class="choice">
+                    <input type="checkbox" name=format!("departments[{}]", department.code) checked=departments.contains(&department.code)/>
+                    {department.name}
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn StaffPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let create = ServerAction::<CreateStaff>::new();
+    let update = ServerAction::<UpdateStaff>::new();
+    let disable = ServerAction::<DisableStaff>::new();
+    let overview = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                disable.version().get(),
+            )
+        },
+        |_| load_staff_overview(),
+    );
+    let create_error = action_error(create);
+    let update_error = action_error(update);
+    let label =
+        move |key: fn(Locale) -> &'static str| Signal::derive(move || key(i18n.get_locale()));
+    view! {
+        <h1 class="page-title">{t!(i18n, admin.staff)}</h1>
+        <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let overview = match overview.await {
+                    Ok(overview) => overview,
+                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                };
+                let departments = overview.departments.clone();
+                view! {
+                    <FormError error=update_error/>
+                    <ul class="staff-list">
+                        {overview.staff.into_iter().map(|member| {
+                            let all = departments.clone();
+                            view! {
+                                <li class="card staff-member" class:disabled=member.disabled>
+                                    <h2>{member.full_name.clone()} " "<span class="field-hint">{member.login.clone()}</span></h2>
+                                    {if member.disabled {
+                                        view! { <p class="badge">{t!(i18n, admin.disabled)}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ActionForm action=update attr:class="form">
+                                                <input type="hidden" name="staff_id" value=member.id/>
+                                                <RoleChoices roles=member.roles.clone() departments=member.departments.clone() all_departments=all error=Signal::stored(None)/>
+                                                <button type="submit" class="button">{t!(i18n, admin.save_roles)}</button>
+                                            </ActionForm>
+                                            <ActionForm action=disable>
+                                                <input type="hidden" name="staff_id" value=member.id/>
+                                                <button type="submit" class="button">{t!(i18n, admin.disable)}</button>
+                                            </ActionForm>
+                                        }
+                                        .into_any()
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <section class="card" aria-labelledby="new-staff-title">
+                        <h2 id="new-staff-title">{t!(i18n, admin.new_staff)}</h2>
+                        <ActionForm action=create attr:class="form" attr:novalidate=true>
+                            <FormError error=create_error/>
+                            <Field label=label(|l| td_string!(l, admin.full_name)) name="full_name" autocomplete="off" error=create_error/>
+                            <Field label=label(|l| td_string!(l, login.login)) name="login" autocomplete="off" error=create_error/>
+                            <Field
+                                label=label(|l| td_string!(l, admin.first_password))
+                                hint=label(|l| td_string!(l, new_password.hint))
+                                name="password"
+                                input_type="text"
+                                autocomplete="off"
+                                error=create_error
+                            />
+                            <RoleChoices roles=Vec::new() departments=Vec::new() all_departments=departments error=create_error/>
+                            <button type="submit" class="button primary">{t!(i18n, admin.create)}</button>
+                        </ActionForm>
+                    </section>
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
