@@ -45,6 +45,11 @@ pub fn server_context() -> Result<ServerContext, AppError> {
     use_context::<ServerContext>().ok_or_else(|| internal("ServerContext missing from the context"))
 }
 
+/// The client's address, as the server worked it out (behind our own
+/// proxies, from `X-Forwarded-For`); put in the request's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
 /// Where a request came from and what it asks for.
 #[derive(Clone, Debug)]
 pub struct RequestMeta {
@@ -84,10 +89,18 @@ pub fn request_meta() -> RequestMeta {
             .unwrap_or("")
             .to_owned()
     };
-    let ip = parts
-        .as_ref()
-        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>())
-        .map(|info| info.0.ip());
+    let ip = parts.as_ref().and_then(|parts| {
+        parts
+            .extensions
+            .get::<ClientIp>()
+            .map(|client| client.0)
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|info| info.0.ip())
+            })
+    });
     let locale = parts
         .as_ref()
         .and_then(|parts| crate::auth::cookie_value(&parts.headers, LOCALE_COOKIE))

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO, mailTo, open, signIn } from "./helpers";
+import { DEMO, hydrated, mailTo, open, signIn } from "./helpers";
 
 test("a wrong password is named on the form and the typed login stays", async ({ page }) => {
   await open(page, "/login");
@@ -36,7 +36,7 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
   await desk.getByLabel("Пароль").fill("demo-reception-pass-2026");
   await desk.getByRole("button", { name: "Войти" }).click();
   await expect(desk).toHaveURL("/admin");
-  await expect(desk.locator("body[data-hydrated]")).toHaveCount(1);
+  await hydrated(desk);
   await desk.getByRole("link", { name: "Открыть Личный кабинет" }).click();
   await expect(desk).toHaveURL("/admin/cabinets/new");
   await desk.getByLabel("ФИО пациента").fill("Кузнецова Мария Ивановна");

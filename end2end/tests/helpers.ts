@@ -19,10 +19,22 @@ export const MENU: Array<[string, string]> = [
 /** The sections that work; the others say they are being prepared. */
 export const BUILT = ["/settings"];
 
+/**
+ * How long hydration may take: a fresh browser context compiles the debug
+ * build's wasm (tens of MB) from scratch, which on a busy 2-core machine can
+ * take longer than Playwright's default 5 s.
+ */
+export const HYDRATION_TIMEOUT = 20_000;
+
 /** Opens a page and waits until hydration has finished: earlier clicks are lost. */
 export async function open(page: Page, path: string) {
   await page.goto(path);
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await hydrated(page);
+}
+
+/** Waits until the page has hydrated. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(1, { timeout: HYDRATION_TIMEOUT });
 }
 
 /** The demo accounts `server --demo` seeds (server/src/demo.rs). */
@@ -41,7 +53,7 @@ export async function signIn(page: Page, login = DEMO.login, password = DEMO.pas
   await page.getByLabel("Пароль").fill(password);
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page).toHaveURL("/");
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await hydrated(page);
 }
 
 const MAIL_API = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "3380"}`;

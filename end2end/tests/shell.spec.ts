@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { BUILT, MENU, open, signIn } from "./helpers";
+import { BUILT, hydrated, MENU, open, signIn } from "./helpers";
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
@@ -52,7 +52,7 @@ test("an unknown address shows the not-found page with a way home", async ({ pag
   const response = await page.goto("/no-such-page");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Страница не найдена");
-  await expect(page.locator("body[data-hydrated]")).toHaveCount(1);
+  await hydrated(page);
   await page.getByRole("link", { name: "На главную" }).click();
   await expect(page).toHaveURL("/");
 });

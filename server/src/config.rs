@@ -78,6 +78,8 @@ pub struct Config {
     pub mail_from: String,
     /// The time; tests set a manual clock.
     pub clock: Clock,
+    /// Our reverse proxies, whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Deliver mail in the background. Tests turn it off and deliver by
     /// calling the worker themselves, so they see the outbox before delivery.
     pub mail_in_background: bool,
@@ -106,6 +108,7 @@ struct FileSettings {
     staff_session_absolute_hours: Option<String>,
     rate_limit_burst: Option<String>,
     rate_limit_per_minute: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/cabinet.db";
@@ -177,6 +180,10 @@ impl Config {
         .trim_end_matches('/')
         .to_owned();
         let secure = public_url_is_secure(&public_url)?;
+        if secure && matches!(mail, MailTransport::Folder(_)) {
+            // Files would keep every recovery code on disk, and nobody reads them.
+            anyhow::bail!("SMTP_URL must be set when PUBLIC_URL is https://: mail cannot go to files in service");
+        }
         let number = |name: &str, from_file: Option<String>, default: u32| -> anyhow::Result<u32> {
             let text = pick(name, from_file, &default.to_string());
             match text.trim().parse::<u32>() {
@@ -219,6 +226,17 @@ impl Config {
             )?,
         };
         let mail_from = pick("MAIL_FROM", file.mail_from, DEFAULT_MAIL_FROM);
+        let proxies_text = pick("TRUSTED_PROXIES", file.trusted_proxies, "");
+        let trusted_proxies = proxies_text
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                entry.parse().map_err(|_| {
+                    anyhow::anyhow!("TRUSTED_PROXIES must list IP addresses, not {entry:?}")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         let offset_text = pick("CLINIC_UTC_OFFSET", file.clinic_utc_offset, "+03:00");
         let utc_offset_minutes = offset_text
             .trim()
@@ -263,6 +281,7 @@ impl Config {
             rate_limit,
             mail_from,
             clock: Clock::System,
+            trusted_proxies,
             mail_in_background: true,
         })
     }
@@ -341,6 +360,8 @@ mod tests {
             env_of(&[
                 ("PUBLIC_URL", "https://lk.clinic.ru/"),
                 ("SESSION_IDLE_MINUTES", "15"),
+                ("SMTP_URL", "smtp://relay.clinic.ru:587?tls=required"),
+                ("TRUSTED_PROXIES", "10.0.0.5, ::1"),
             ]),
         )
         .unwrap();
@@ -348,6 +369,12 @@ mod tests {
         assert_eq!(config.public_url, "https://lk.clinic.ru");
         assert_eq!(config.public_host(), "lk.clinic.ru");
         assert_eq!(config.sessions.patient_idle, chrono::Duration::minutes(15));
+        assert_eq!(config.trusted_proxies.len(), 2);
+        let no_smtp = Config::from_sources(
+            &CliArgs::default(),
+            env_of(&[("PUBLIC_URL", "https://lk.clinic.ru")]),
+        );
+        assert!(no_smtp.unwrap_err().to_string().contains("SMTP_URL"));
         let plain = Config::from_sources(
             &CliArgs::default(),
             env_of(&[("PUBLIC_URL", "http://lk.clinic.ru")]),

@@ -5,7 +5,8 @@
 use crate::config::{Config, MailTransport};
 use crate::mail::MailWorker;
 use crate::security::{
-    resolve_sessions, same_origin_writes, security_headers, AllowedOrigins, HeaderPolicy,
+    client_ip, resolve_sessions, same_origin_writes, security_headers, AllowedOrigins,
+    HeaderPolicy, TrustedProxies,
 };
 use crate::{demo, error_page, health};
 use app::clinic::{ClinicInfo, REQUEST_ID_HEADER};
@@ -40,6 +41,7 @@ pub struct AppState {
     pub server: ServerContext,
     pub origins: AllowedOrigins,
     pub headers: HeaderPolicy,
+    pub proxies: TrustedProxies,
 }
 
 impl FromRef<AppState> for AllowedOrigins {
@@ -103,6 +105,7 @@ impl Application {
             }
         }
 
+        tokio::task::spawn_blocking(app::security::prepare_dummy_hash).await?;
         let mail_worker = MailWorker::new(
             db.clone(),
             config.clock.clone(),
@@ -140,6 +143,7 @@ impl Application {
             headers: HeaderPolicy {
                 https: config.public_url.starts_with("https://"),
             },
+            proxies: TrustedProxies(config.trusted_proxies.clone().into()),
         };
         Ok(Application {
             listener,
@@ -266,12 +270,42 @@ fn router(state: AppState) -> Router {
                     same_origin_writes,
                 ))
                 .layer(axum::middleware::from_fn_with_state(
+                    state.proxies.clone(),
+                    client_ip,
+                ))
+                .layer(axum::middleware::from_fn_with_state(
                     state.clone(),
                     resolve_sessions,
                 ))
-                .layer(CompressionLayer::new()),
+                .layer(CompressionLayer::new())
+                .layer(axum::middleware::from_fn(
+                    arguments_that_do_not_parse_are_a_bad_request,
+                )),
         )
         .with_state(state)
+}
+
+/// A server function whose arguments do not parse (a mangled form, a
+/// hand-made request) never runs, and server_fn answers 500 for it; it is
+/// the caller's mistake, so it becomes a 400. Real failures inside a server
+/// function are `Internal`, not `Transport`, and keep their 500.
+async fn arguments_that_do_not_parse_are_a_bad_request(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let server_function = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !server_function || response.status() != axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return axum::response::Response::from_parts(parts, axum::body::Body::empty());
+    };
+    if bytes.starts_with(br#"{"Transport""#) {
+        parts.status = axum::http::StatusCode::BAD_REQUEST;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 async fn shutdown_signal() {

@@ -55,12 +55,12 @@ pub async fn activate(
 #[cfg(feature = "ssr")]
 mod server {
     use super::{ActivationStart, AppError};
-    use crate::account::attempts::{count_failure, refuse_if_locked};
+    use crate::account::attempts::{attempt_succeeded, begin_attempt};
     use crate::account::rules::new_password_errors;
     use crate::context::{limit_by_ip, request_meta, server_context, RequestMeta, ServerContext};
     use crate::db::accounts::{self, NewPatientAccount, TemporaryCredentials};
     use crate::db::audit::{self, Action, Actor, Entry};
-    use crate::db::failures::{self, Form};
+    use crate::db::failures::Form;
     use crate::db::patients;
     use crate::domain::{
         login_key, AddressAs, Email, FieldErrors, Login, PasswordContext, Problem,
@@ -99,7 +99,7 @@ mod server {
         {
             return Err(wrong());
         }
-        refuse_if_locked(context, Form::Activation, &key, now).await?;
+        begin_attempt(context, Form::Activation, &key, now).await?;
         let mut tx = context.db.begin_write().await?;
         let credentials = accounts::usable_temporary_credentials(&mut tx, &key, now).await?;
         drop(tx);
@@ -111,9 +111,11 @@ mod server {
             )
             .await?;
         match (credentials, verified) {
-            (Some(credentials), Verified::Yes { .. }) => Ok(credentials),
+            (Some(credentials), Verified::Yes { .. }) => {
+                attempt_succeeded(context, Form::Activation, &key).await?;
+                Ok(credentials)
+            }
             (credentials, _) => {
-                count_failure(context, Form::Activation, &key, now).await?;
                 audit::record_alone(
                     &context.db,
                     &Entry::new(
@@ -204,7 +206,6 @@ mod server {
             now,
         )
         .await?;
-        failures::clear(&mut tx, Form::Activation, &login_key(&form.temporary_login)).await?;
         audit::record(
             &mut tx,
             &Entry::new(

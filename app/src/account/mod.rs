@@ -34,7 +34,10 @@ pub(crate) mod rules {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod attempts {
-    //! The per-login lockout around a credential check.
+    //! The per-login lockout around a credential check. Every attempt is
+    //! counted as a failure *before* the (slow) check and forgotten on
+    //! success, so requests sent in parallel cannot all slip in under the
+    //! limit while the first ones are still being hashed.
 
     use crate::context::ServerContext;
     use crate::db::failures::{self, Form};
@@ -42,34 +45,45 @@ pub(crate) mod attempts {
     use crate::security::lockout;
     use chrono::{DateTime, Utc};
 
-    /// `RateLimited` while `login_key` is locked in `form`.
-    pub async fn refuse_if_locked(
-        context: &ServerContext,
-        form: Form,
-        login_key: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), AppError> {
-        let current = failures::get(&context.db, form, login_key).await?;
-        match lockout::locked_until(current.as_ref(), now) {
-            Some(until) => Err(AppError::RateLimited {
-                retry_after_secs: (until - now).num_seconds().max(1) as u64,
-            }),
-            None => Ok(()),
-        }
+    /// An attempt that has been counted.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Attempt {
+        /// This attempt, if it fails, locks the login.
+        pub locks: bool,
     }
 
-    /// Counts one more failure; whether the login is now locked.
-    pub async fn count_failure(
+    /// Counts an attempt at `login_key` in `form`, or answers
+    /// `RateLimited` while the login is locked.
+    pub async fn begin_attempt(
         context: &ServerContext,
         form: Form,
         login_key: &str,
         now: DateTime<Utc>,
-    ) -> Result<bool, AppError> {
+    ) -> Result<Attempt, AppError> {
         let mut tx = context.db.begin_write().await?;
-        let previous = failures::get_in(&mut tx, form, login_key).await?;
+        let previous = failures::get_for_update(&mut tx, form, login_key, now).await?;
+        if let Some(until) = lockout::locked_until(previous.as_ref(), now) {
+            return Err(AppError::RateLimited {
+                retry_after_secs: (until - now).num_seconds().max(1) as u64,
+            });
+        }
         let next = lockout::after_failure(previous.as_ref(), now);
         failures::put(&mut tx, form, login_key, &next).await?;
         tx.commit().await?;
-        Ok(next.locked_until.is_some())
+        Ok(Attempt {
+            locks: next.locked_until.is_some(),
+        })
+    }
+
+    /// Forgets the failures of `login_key` after a success.
+    pub async fn attempt_succeeded(
+        context: &ServerContext,
+        form: Form,
+        login_key: &str,
+    ) -> Result<(), AppError> {
+        let mut tx = context.db.begin_write().await?;
+        failures::clear(&mut tx, form, login_key).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

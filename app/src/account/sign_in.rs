@@ -24,7 +24,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::AppError;
-    use crate::account::attempts::{count_failure, refuse_if_locked};
+    use crate::account::attempts::begin_attempt;
     use crate::auth::Kind;
     use crate::context::{
         current_patient, limit_by_ip, redirect_plain_form, request_meta, server_context,
@@ -52,7 +52,7 @@ mod server {
         {
             return Err(wrong());
         }
-        refuse_if_locked(&context, Form::SignIn, &key, now).await?;
+        let attempt = begin_attempt(&context, Form::SignIn, &key, now).await?;
 
         let account = accounts::by_login(&context.db, &key).await?;
         let verified = context
@@ -66,7 +66,7 @@ mod server {
         let (account, needs_rehash) = match (account, verified) {
             (Some(account), Verified::Yes { needs_rehash }) => (account, needs_rehash),
             (account, _) => {
-                let locked = count_failure(&context, Form::SignIn, &key, now).await?;
+                let locked = attempt.locks;
                 let patient_id = account.map(|a| a.patient_id);
                 for action in std::iter::once(Action::SignInFailed)
                     .chain(locked.then_some(Action::SignInLocked))

@@ -21,7 +21,7 @@ pub async fn staff_sign_out() -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::AppError;
-    use crate::account::attempts::{count_failure, refuse_if_locked};
+    use crate::account::attempts::begin_attempt;
     use crate::auth::Kind;
     use crate::context::{
         limit_by_ip, redirect_plain_form, request_meta, server_context, set_response_header,
@@ -48,7 +48,7 @@ mod server {
         {
             return Err(wrong());
         }
-        refuse_if_locked(&context, Form::StaffSignIn, &key, now).await?;
+        begin_attempt(&context, Form::StaffSignIn, &key, now).await?;
         let credentials = staff::credentials(&context.db, &key).await?;
         let verified = context
             .hasher
@@ -59,7 +59,6 @@ mod server {
             .await?;
         let origin = meta.origin();
         let Some(credentials) = credentials.filter(|_| verified.matched()) else {
-            count_failure(&context, Form::StaffSignIn, &key, now).await?;
             audit::record_alone(
                 &context.db,
                 &Entry::new(Action::StaffSignInFailed, Actor::Anonymous, None, &origin),

@@ -1,7 +1,7 @@
 //! Failed sign-in, activation and recovery attempts per login as typed —
 //! whether or not such an account exists, so that a lockout tells nothing.
 
-use super::{with_db, with_tx, Db, WriteTx};
+use super::{with_tx, WriteTx};
 use chrono::{DateTime, Utc};
 
 /// Which form the attempts were made in.
@@ -45,30 +45,45 @@ fn from_row((count, last_failure_at, locked_until): Row) -> Failures {
     }
 }
 
-pub async fn get(db: &Db, form: Form, login_key: &str) -> Result<Option<Failures>, sqlx::Error> {
-    let row: Option<Row> = with_db!(db, pool => {
-        sqlx::query_as(SELECT)
-            .bind(form.as_str())
-            .bind(login_key)
-            .fetch_optional(pool)
-            .await
-    })?;
-    Ok(row.map(from_row))
-}
-
-/// Like [`get`], inside a write transaction (read, then update).
-pub async fn get_in(
+/// The failures recorded so far, inside a write transaction, locking the row until it
+/// ends: on PostgreSQL two attempts at one login cannot both read the same
+/// count (SQLite's `BEGIN IMMEDIATE` already runs them one at a time). The
+/// row is created first if missing, since there is nothing to lock in a
+/// row that does not exist yet.
+pub async fn get_for_update(
     tx: &mut WriteTx,
     form: Form,
     login_key: &str,
+    now: DateTime<Utc>,
 ) -> Result<Option<Failures>, sqlx::Error> {
-    let row: Option<Row> = with_tx!(tx, conn => {
-        sqlx::query_as(SELECT)
-            .bind(form.as_str())
-            .bind(login_key)
-            .fetch_optional(conn)
-            .await
+    with_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO sign_in_failures (form, login_key, failures, last_failure_at) \
+             VALUES ($1, $2, 0, $3) ON CONFLICT (form, login_key) DO NOTHING",
+        )
+        .bind(form.as_str())
+        .bind(login_key)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ())
     })?;
+    let row: Option<Row> = match tx {
+        WriteTx::Sqlite(tx) => {
+            sqlx::query_as(SELECT)
+                .bind(form.as_str())
+                .bind(login_key)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+        WriteTx::Postgres(tx) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} FOR UPDATE")))
+                .bind(form.as_str())
+                .bind(login_key)
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+    };
     Ok(row.map(from_row))
 }
 

@@ -116,7 +116,8 @@ pub async fn mark_sent(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx:
     })
 }
 
-/// Records a failed attempt: try again at `retry_at`, or give up when `None`.
+/// Records a failed attempt: try again at `retry_at`, or give up when `None`
+/// (a sensitive message then loses its bodies too).
 pub async fn mark_attempt_failed(
     db: &Db,
     id: i64,
@@ -128,7 +129,9 @@ pub async fn mark_attempt_failed(
         sqlx::query(
             "UPDATE mail_outbox SET attempts = attempts + 1, last_error = $1, \
              next_attempt_at = COALESCE($2, next_attempt_at), \
-             failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END \
+             failed_at = CASE WHEN $2 IS NULL THEN $3 ELSE NULL END, \
+             text_body = CASE WHEN $2 IS NULL AND sensitive THEN '' ELSE text_body END, \
+             html_body = CASE WHEN $2 IS NULL AND sensitive THEN '' ELSE html_body END \
              WHERE id = $4",
         )
         .bind(error)

@@ -52,3 +52,65 @@ pub async fn put(tx: &mut WriteTx, patient_id: i64, code: &StoredCode) -> Result
         .map(|_| ())
     })
 }
+
+/// Spends one try of the patient's live code and returns its hash, in one
+/// statement; `None` if there is no live code (used, expired, or out of
+/// tries).
+pub async fn reserve_try(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    max_wrong_tries: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "UPDATE recovery_codes SET wrong_tries = wrong_tries + 1 \
+             WHERE patient_id = $1 AND used_at IS NULL AND expires_at > $2 AND wrong_tries < $3 \
+             RETURNING code_hash",
+        )
+        .bind(patient_id)
+        .bind(now)
+        .bind(max_wrong_tries)
+        .fetch_optional(conn)
+        .await
+    })
+}
+
+/// Uses up the code with this hash; false if it was used meanwhile.
+pub async fn use_code(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    code_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let affected = with_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE recovery_codes SET used_at = $1 \
+             WHERE patient_id = $2 AND code_hash = $3 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(patient_id)
+        .bind(code_hash)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(affected == 1)
+}
+
+/// Kills any outstanding code: after a password or recovery e-mail change,
+/// a code mailed earlier must not work.
+pub async fn invalidate(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE patient_id = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(patient_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}

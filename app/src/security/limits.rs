@@ -29,6 +29,20 @@ impl Default for RateLimit {
     }
 }
 
+/// The key an address is counted under: an IPv6 address by its /64, since
+/// one household or phone gets a whole /64 and could otherwise pick a fresh
+/// address for every attempt.
+fn bucket_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => {
+            let mut segments = v6.segments();
+            segments[4..].fill(0);
+            IpAddr::V6(segments.into())
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct IpRateLimiter {
     limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
@@ -48,7 +62,7 @@ impl IpRateLimiter {
     /// `Ok` if `ip` may make one more attempt now; otherwise how long to wait.
     pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
         self.limiter
-            .check_key(&ip)
+            .check_key(&bucket_of(ip))
             .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))?;
         // Forget addresses whose buckets are full again, so the map stays small.
         if self.limiter.len() > 10_000 {
@@ -76,5 +90,18 @@ mod tests {
         let wait = limiter.check(one).unwrap_err();
         assert!(wait > Duration::from_secs(50) && wait <= Duration::from_secs(60));
         assert!(limiter.check(two).is_ok());
+    }
+
+    #[test]
+    fn ipv6_addresses_of_one_64_share_a_bucket() {
+        let limiter = IpRateLimiter::new(RateLimit {
+            burst: 1,
+            per_minute: 1,
+        });
+        assert!(limiter.check("2001:db8:1:2::1".parse().unwrap()).is_ok());
+        assert!(limiter
+            .check("2001:db8:1:2:ffff::9".parse().unwrap())
+            .is_err());
+        assert!(limiter.check("2001:db8:1:3::1".parse().unwrap()).is_ok());
     }
 }

@@ -10,7 +10,8 @@ mod token;
 pub use common::{common_password_count, is_common_password};
 pub use limits::{IpRateLimiter, RateLimit};
 pub use password::{
-    hash_password, needs_rehash, verify_password, Hasher, PasswordHashError, Secret, Verified,
+    hash_password, needs_rehash, prepare_dummy_hash, verify_password, Hasher, PasswordHashError,
+    Secret, Verified,
 };
 pub use token::{
     new_recovery_code, new_session_token, new_temporary_login, new_temporary_password, token_hash,

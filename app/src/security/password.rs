@@ -89,6 +89,12 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
     hash_password(&password).unwrap_or_default()
 });
 
+/// Computes the dummy hash now (at start-up), so the first unknown login is
+/// not the one answer that takes twice as long.
+pub fn prepare_dummy_hash() {
+    LazyLock::force(&DUMMY_HASH);
+}
+
 /// Runs argon2 on the blocking thread pool, at most `permits` at a time.
 #[derive(Clone, Debug)]
 pub struct Hasher {

@@ -235,3 +235,70 @@ async fn a_form_posted_without_wasm_comes_back_to_its_page_with_the_error_not_as
     assert_eq!(ok.status(), StatusCode::FOUND);
     assert_eq!(ok.headers()["location"], "/");
 }
+
+#[tokio::test]
+async fn arguments_that_do_not_parse_are_a_bad_request_not_a_500() {
+    let app = spawn_demo_app().await;
+    app.sign_in_demo_patient().await;
+    let response = app
+        .post_form(
+            "/api/settings/sessions/end",
+            &[("session_id", "not-a-number")],
+        )
+        .await;
+    let status = response.status();
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        response.text().await.unwrap()
+    );
+    let missing = app.post_form("/api/sign_in", &[("login", "demo")]).await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_the_clients() {
+    let app = spawn_app_with(|config| {
+        config.demo = true;
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    let response = app
+        .client
+        .post(format!("{}/api/sign_in", app.address))
+        .header("origin", &app.address)
+        .header("x-forwarded-for", "203.0.113.7")
+        .form(&[
+            ("login", demo::PATIENT_LOGIN),
+            ("password", demo::PATIENT_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let rows = audit::all(&app.db).await.unwrap();
+    assert_eq!(rows.last().unwrap().ip, "203.0.113.7");
+}
+
+#[tokio::test]
+async fn an_untrusted_peer_cannot_choose_its_address_with_a_header() {
+    let app = spawn_demo_app().await;
+    let response = app
+        .client
+        .post(format!("{}/api/sign_in", app.address))
+        .header("origin", &app.address)
+        .header("x-forwarded-for", "203.0.113.7")
+        .form(&[
+            ("login", demo::PATIENT_LOGIN),
+            ("password", demo::PATIENT_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        audit::all(&app.db).await.unwrap().last().unwrap().ip,
+        "127.0.0.1"
+    );
+}

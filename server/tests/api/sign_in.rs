@@ -359,3 +359,37 @@ async fn the_language_in_use_at_sign_in_is_remembered_for_mail() {
         .unwrap();
     assert_eq!(patient.locale, "en");
 }
+
+#[tokio::test]
+async fn wrong_passwords_sent_in_parallel_still_lock_the_login() {
+    let app = spawn_demo_app().await;
+    let mut attempts = Vec::new();
+    for _ in 0..10 {
+        let client = app.client.clone();
+        let address = app.address.clone();
+        attempts.push(tokio::spawn(async move {
+            client
+                .post(format!("{address}/api/sign_in"))
+                .header("origin", &address)
+                .form(&[
+                    ("login", demo::PATIENT_LOGIN),
+                    ("password", "wrong but long password"),
+                ])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut checked = 0;
+    for attempt in attempts {
+        if attempt.await.unwrap() == StatusCode::UNPROCESSABLE_ENTITY {
+            checked += 1;
+        }
+    }
+    assert!(checked <= 5, "{checked} passwords were checked");
+    let locked = app
+        .sign_in(demo::PATIENT_LOGIN, demo::PATIENT_PASSWORD)
+        .await;
+    assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+}

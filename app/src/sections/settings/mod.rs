@@ -83,15 +83,15 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::{AccountDetails, AppError, SessionInfo};
-    use crate::account::attempts::{count_failure, refuse_if_locked};
+    use crate::account::attempts::{attempt_succeeded, begin_attempt};
     use crate::account::rules::new_password_errors;
     use crate::auth::PatientSession;
     use crate::context::{current_patient, request_meta, server_context, ServerContext};
     use crate::db::accounts::{self, PatientAccount};
     use crate::db::audit::{self, Action, Actor, Entry};
     use crate::db::failures::Form;
-    use crate::db::patients;
     use crate::db::sessions::{self, EndReason, Subject};
+    use crate::db::{patients, recovery};
     use crate::domain::{
         device_label, login_key, AddressAs, Email, FieldErrors, PasswordContext, Problem,
         MAX_PASSWORD_BYTES,
@@ -118,7 +118,7 @@ mod server {
     ) -> Result<PatientAccount, AppError> {
         let now = context.clock.now();
         let key = login_key(&patient.login);
-        refuse_if_locked(context, Form::SignIn, &key, now).await?;
+        begin_attempt(context, Form::SignIn, &key, now).await?;
         let account = account_of(context, patient).await?;
         let wrong = || AppError::field("current_password", Problem::PasswordWrong);
         if password.is_empty() {
@@ -132,9 +132,9 @@ mod server {
             .verify(Secret::new(password), Some(account.password_hash.clone()))
             .await?;
         if let Verified::Yes { .. } = verified {
+            attempt_succeeded(context, Form::SignIn, &key).await?;
             return Ok(account);
         }
-        count_failure(context, Form::SignIn, &key, now).await?;
         let meta = request_meta();
         audit::record_alone(
             &context.db,
@@ -230,6 +230,7 @@ mod server {
         let now = context.clock.now();
         let mut tx = context.db.begin_write().await?;
         accounts::set_recovery_email(&mut tx, patient.patient_id, email.as_str()).await?;
+        recovery::invalidate(&mut tx, patient.patient_id, now).await?;
         let origin = request_meta().origin();
         audit::record(
             &mut tx,
@@ -292,6 +293,7 @@ mod server {
         let now = context.clock.now();
         let mut tx = context.db.begin_write().await?;
         accounts::set_password_hash(&mut tx, patient.patient_id, &password_hash).await?;
+        recovery::invalidate(&mut tx, patient.patient_id, now).await?;
         sessions::end_all_of(
             &mut tx,
             Subject::Patient(patient.patient_id),
