@@ -1,6 +1,6 @@
 //! Patient Cabinet («Личный кабинет пациента»): the pages, components and typed
 //! server functions shared by the server (SSR) and the browser (hydration).
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 /// The `i18n` module, generated at compile time from `locales/*.json`: a key
 /// missing in one language, or a mistyped key in a component, fails the build.

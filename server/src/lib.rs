@@ -1,5 +1,6 @@
 //! The Patient Cabinet server: configuration, start-up, health checks and
 //! the HTTP stack around the Leptos application.
+#![recursion_limit = "512"] // see frontend/src/lib.rs: full view types in release builds
 
 pub mod config;
 pub mod demo;

@@ -1,4 +1,5 @@
 //! Starts the server: `server [--demo] [--config FILE]`.
+#![recursion_limit = "512"] // see frontend/src/lib.rs: full view types in release builds
 
 use server::config::{CliArgs, Config};
 use server::startup::Application;
