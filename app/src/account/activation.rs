@@ -208,12 +208,7 @@ mod server {
         .await?;
         audit::record(
             &mut tx,
-            &Entry::new(
-                Action::Activated,
-                Actor::Patient(credentials.patient_id),
-                Some(credentials.patient_id),
-                &meta.origin(),
-            ),
+            &Entry::by_patient(Action::Activated, credentials.patient_id, &meta.origin()),
             now,
         )
         .await?;

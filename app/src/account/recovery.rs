@@ -238,10 +238,9 @@ pub(crate) mod server {
         failures::clear(&mut tx, Form::SignIn, &key).await?;
         audit::record(
             &mut tx,
-            &Entry::new(
+            &Entry::by_patient(
                 Action::PasswordRecovered,
-                Actor::Patient(account.patient_id),
-                Some(account.patient_id),
+                account.patient_id,
                 &meta.origin(),
             ),
             now,

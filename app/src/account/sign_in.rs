@@ -109,12 +109,7 @@ mod server {
         .await?;
         audit::record(
             &mut tx,
-            &Entry::new(
-                Action::SignedIn,
-                Actor::Patient(account.patient_id),
-                Some(account.patient_id),
-                &origin,
-            ),
+            &Entry::by_patient(Action::SignedIn, account.patient_id, &origin),
             now,
         )
         .await?;
@@ -137,12 +132,7 @@ mod server {
             sessions::end(&mut tx, patient.session_id, EndReason::SignedOut, now).await?;
             audit::record(
                 &mut tx,
-                &Entry::new(
-                    Action::SignedOut,
-                    Actor::Patient(patient.patient_id),
-                    Some(patient.patient_id),
-                    &meta.origin(),
-                ),
+                &Entry::by_patient(Action::SignedOut, patient.patient_id, &meta.origin()),
                 now,
             )
             .await?;

@@ -115,6 +115,11 @@ impl<'a> Entry<'a> {
             origin,
         }
     }
+
+    /// A patient acting on their own data.
+    pub fn by_patient(action: Action, patient_id: i64, origin: &'a Origin) -> Entry<'a> {
+        Entry::new(action, Actor::Patient(patient_id), Some(patient_id), origin)
+    }
 }
 
 /// Appends within the transaction of the change it records.

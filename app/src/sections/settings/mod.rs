@@ -88,7 +88,7 @@ mod server {
     use crate::auth::PatientSession;
     use crate::context::{current_patient, request_meta, server_context, ServerContext};
     use crate::db::accounts::{self, PatientAccount};
-    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::audit::{self, Action, Entry};
     use crate::db::failures::Form;
     use crate::db::sessions::{self, EndReason, Subject};
     use crate::db::{patients, recovery};
@@ -140,12 +140,7 @@ mod server {
             &context.db,
             &Entry {
                 detail: "current_password",
-                ..Entry::new(
-                    Action::SignInFailed,
-                    Actor::Patient(patient.patient_id),
-                    Some(patient.patient_id),
-                    &meta.origin(),
-                )
+                ..Entry::by_patient(Action::SignInFailed, patient.patient_id, &meta.origin())
             },
             now,
         )
@@ -202,12 +197,7 @@ mod server {
         let origin = request_meta().origin();
         audit::record(
             &mut tx,
-            &Entry::new(
-                Action::AddressAsChanged,
-                Actor::Patient(patient.patient_id),
-                Some(patient.patient_id),
-                &origin,
-            ),
+            &Entry::by_patient(Action::AddressAsChanged, patient.patient_id, &origin),
             now,
         )
         .await?;
@@ -234,12 +224,7 @@ mod server {
         let origin = request_meta().origin();
         audit::record(
             &mut tx,
-            &Entry::new(
-                Action::RecoveryEmailChanged,
-                Actor::Patient(patient.patient_id),
-                Some(patient.patient_id),
-                &origin,
-            ),
+            &Entry::by_patient(Action::RecoveryEmailChanged, patient.patient_id, &origin),
             now,
         )
         .await?;
@@ -305,12 +290,7 @@ mod server {
         let origin = request_meta().origin();
         audit::record(
             &mut tx,
-            &Entry::new(
-                Action::PasswordChanged,
-                Actor::Patient(patient.patient_id),
-                Some(patient.patient_id),
-                &origin,
-            ),
+            &Entry::by_patient(Action::PasswordChanged, patient.patient_id, &origin),
             now,
         )
         .await?;
@@ -354,12 +334,7 @@ mod server {
         let origin = request_meta().origin();
         audit::record(
             &mut tx,
-            &Entry::new(
-                Action::SessionEnded,
-                Actor::Patient(patient.patient_id),
-                Some(patient.patient_id),
-                &origin,
-            ),
+            &Entry::by_patient(Action::SessionEnded, patient.patient_id, &origin),
             now,
         )
         .await?;
@@ -386,12 +361,7 @@ mod server {
                 &mut tx,
                 &Entry {
                     detail: "all_others",
-                    ..Entry::new(
-                        Action::SessionEnded,
-                        Actor::Patient(patient.patient_id),
-                        Some(patient.patient_id),
-                        &origin,
-                    )
+                    ..Entry::by_patient(Action::SessionEnded, patient.patient_id, &origin)
                 },
                 now,
             )
