@@ -21,6 +21,11 @@ pub struct ClinicInfo {
 }
 
 impl ClinicInfo {
+    /// The clinic's calendar date at `at`.
+    pub fn local_date(&self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+        (at + chrono::Duration::minutes(i64::from(self.utc_offset_minutes))).date_naive()
+    }
+
     /// `at` as the clinic's wall-clock time, `dd.mm.yyyy hh:mm`.
     pub fn local_time(&self, at: chrono::DateTime<chrono::Utc>) -> String {
         let offset = chrono::FixedOffset::east_opt(self.utc_offset_minutes * 60)

@@ -38,6 +38,8 @@ pub struct ServerContext {
     pub mail: MailSettings,
     /// Wakes the mail worker after a transaction that queued mail commits.
     pub mail_wake: Arc<Notify>,
+    /// News of requests for the pages that follow them.
+    pub events: crate::requests::events::RequestEvents,
 }
 
 /// The server context; an internal error if the server forgot to provide it.

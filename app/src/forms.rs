@@ -18,29 +18,20 @@ pub fn Field(
     #[prop(optional, into)] hint: Option<Signal<&'static str>>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] min: Option<String>,
+    #[prop(optional, into)] max: Option<String>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
-    let described_by = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if problem().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(name, hint.is_some(), move || problem().is_some());
     let plain_text = input_type == "text";
     view! {
         <div class="field" class:invalid=move || problem().is_some()>
-            <label for=name>{move || label.get()}</label>
+            <label for=name>{move || label.get()}<RequiredMark required/></label>
             {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{move || hint.get()}</p> })}
             <input
                 id=name
@@ -51,6 +42,9 @@ pub fn Field(
                 autocapitalize=plain_text.then_some("none")
                 spellcheck=plain_text.then_some("false")
                 value=value
+                min=min
+                max=max
+                aria-required=required.then_some("true")
                 aria-invalid=move || problem().is_some().to_string()
                 aria-describedby=described_by
             />
@@ -58,6 +52,172 @@ pub fn Field(
                 {move || problem().map(|p| p.message(i18n.get_locale()))}
             </p>
         </div>
+    }
+}
+
+/// `*` after a required field's label, and the word for screen readers.
+#[component]
+fn RequiredMark(required: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    required.then(|| {
+        view! {
+            <span class="required" aria-hidden="true">" *"</span>
+            <span class="visually-hidden">" " {move || td_string!(i18n.get_locale(), form.required)}</span>
+        }
+    })
+}
+
+/// The ids a field's `aria-describedby` names: its hint, and its error
+/// while it has one.
+fn described_by(
+    name: &'static str,
+    has_hint: bool,
+    problem: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static {
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(format!("{name}-hint"));
+        }
+        if problem() {
+            ids.push(format!("{name}-error"));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// A labelled multi-line text with its error; `max` characters at most.
+#[component]
+pub fn TextArea(
+    #[prop(into)] label: Signal<&'static str>,
+    name: &'static str,
+    #[prop(optional, into)] hint: Option<Signal<&'static str>>,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] required: bool,
+    max: usize,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = move || error.get().and_then(|e| e.problem_of(name));
+    view! {
+        <div class="field" class:invalid=move || problem().is_some()>
+            <label for=name>{move || label.get()}<RequiredMark required/></label>
+            {hint.map(|hint| view! { <p class="field-hint" id=format!("{name}-hint")>{move || hint.get()}</p> })}
+            <textarea
+                id=name
+                name=name
+                rows="4"
+                maxlength=max
+                aria-required=required.then_some("true")
+                aria-invalid=move || problem().is_some().to_string()
+                aria-describedby=described_by(name, hint.is_some(), move || problem().is_some())
+            >
+                {value}
+            </textarea>
+            <p class="field-error" id=format!("{name}-error") aria-live="polite">
+                {move || problem().map(|p| p.message(i18n.get_locale()))}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled choice from a list, with its error. The first option is
+/// «не важно» unless the field is required.
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: Signal<&'static str>,
+    name: &'static str,
+    /// `(value, label)` pairs.
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] required: bool,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let problem = move || error.get().and_then(|e| e.problem_of(name));
+    let blank = move || {
+        if required {
+            td_string!(i18n.get_locale(), form.choose)
+        } else {
+            td_string!(i18n.get_locale(), form.any)
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || problem().is_some()>
+            <label for=name>{move || label.get()}<RequiredMark required/></label>
+            <select
+                id=name
+                name=name
+                aria-required=required.then_some("true")
+                aria-invalid=move || problem().is_some().to_string()
+                aria-describedby=described_by(name, false, move || problem().is_some())
+            >
+                <option value="" selected=value.is_empty()>{blank}</option>
+                {options
+                    .into_iter()
+                    .map(|(option, text)| {
+                        let selected = option == value;
+                        view! { <option value=option selected=selected>{text}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-error" id=format!("{name}-error") aria-live="polite">
+                {move || problem().map(|p| p.message(i18n.get_locale()))}
+            </p>
+        </div>
+    }
+}
+
+/// The list of a form's mistakes at its top, each linking to its field.
+#[component]
+pub fn ErrorSummary(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The label of a field by its name.
+    label_of: fn(&str, crate::i18n::Locale) -> &'static str,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let locale = i18n.get_locale();
+        let Some(AppError::Validation(errors)) = error.get() else {
+            return None;
+        };
+        let items: Vec<_> = errors
+            .0
+            .into_iter()
+            .filter(|e| e.field != crate::domain::FORM)
+            .collect();
+        (!items.is_empty()).then(|| {
+            view! {
+                <div class="error-summary" role="alert">
+                    <p><strong>{td_string!(locale, form.fix_these)}</strong></p>
+                    <ul>
+                        {items
+                            .into_iter()
+                            .map(|e| {
+                                let href = format!("#{}", e.field);
+                                let text = format!("{}: {}", label_of(&e.field, locale), e.problem.message(locale));
+                                view! { <li><a href=href>{text}</a></li> }
+                            })
+                            .collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// The submit button: says what it does, shows that it is working, and
+/// cannot be pressed twice meanwhile.
+#[component]
+pub fn SubmitButton(
+    #[prop(into)] label: Signal<&'static str>,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+            {move || if pending.get() { td_string!(i18n.get_locale(), form.sending) } else { label.get() }}
+        </button>
     }
 }
 
@@ -108,6 +268,24 @@ where
 {
     let value = action.value();
     Signal::derive(move || value.get().and_then(|result| result.err()))
+}
+
+/// How many calls of `action` have succeeded. Pages reload their data
+/// after a success only: reloading after a mistake would draw the form
+/// again and lose what was typed.
+pub fn successes<S>(action: ServerAction<S>) -> ReadSignal<usize>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let (count, set_count) = signal(0);
+    let value = action.value();
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(_))) {
+            set_count.update(|n| *n += 1);
+        }
+    });
+    count
 }
 
 /// Loads `path` afresh, so the whole page (and who is signed in) is rendered

@@ -26,6 +26,7 @@ pub mod error;
 pub mod forms;
 pub mod layout;
 pub mod pages;
+pub mod requests;
 pub mod sections;
 pub mod shell;
 

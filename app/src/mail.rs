@@ -249,6 +249,95 @@ pub fn cabinet_activated_message(
     }
 }
 
+/// A request's status changed: its number, kind, new status and the
+/// comment staff left for the patient. Goes to the agreement's e-mail only.
+pub struct StatusChange<'a> {
+    pub number: &'a str,
+    pub kind: crate::domain::request::RequestKind,
+    pub status: crate::domain::request::RequestStatus,
+    pub comment: &'a str,
+}
+
+pub fn request_status_message(
+    locale: Locale,
+    address_as: &str,
+    change: &StatusChange<'_>,
+    public_url: &str,
+    clinic: &ClinicInfo,
+) -> Message {
+    use crate::requests::{kind_label, status_label};
+    let (sign_text, sign_html) = signature(locale, clinic);
+    let kind = kind_label(change.kind, locale);
+    let status = status_label(change.status, locale);
+    let number = change.number;
+    let (subject, hello, lead, comment_label, open, opt_out) = match locale {
+        Locale::ru => (
+            format!("Заявка {number}: {status}"),
+            format!("Здравствуйте, {address_as}!"),
+            format!("Статус вашей заявки {number} ({kind}): «{status}»."),
+            "Комментарий:",
+            "Подробности в Личном кабинете:",
+            "Отключить эти письма можно в разделе «Настройки».",
+        ),
+        Locale::en => (
+            format!("Request {number}: {status}"),
+            format!("Hello, {address_as}!"),
+            format!("Your request {number} ({kind}) is now “{status}”."),
+            "Comment:",
+            "Details in your Patient Cabinet:",
+            "You can turn these e-mails off in Settings.",
+        ),
+    };
+    let link = format!(
+        "{}/requests/{}",
+        public_url.trim_end_matches('/'),
+        utf8_path_segment(number)
+    );
+    let comment_text = if change.comment.is_empty() {
+        String::new()
+    } else {
+        format!("{comment_label} {}\n", change.comment)
+    };
+    let mut html = vec![escape(&hello), escape(&lead)];
+    if !change.comment.is_empty() {
+        html.push(format!(
+            "{} {}",
+            escape(comment_label),
+            escape(change.comment).replace('\n', "<br>")
+        ));
+    }
+    html.push(format!(
+        "{} <a href=\"{}\">{}</a>",
+        escape(open),
+        escape(&link),
+        escape(&link)
+    ));
+    html.push(escape(opt_out));
+    html.push(sign_html);
+    Message {
+        kind: "request_status",
+        subject,
+        text: format!(
+            "{hello}\n\n{lead}\n{comment_text}\n{open} {link}\n{opt_out}\n\n{sign_text}\n"
+        ),
+        html: html_page(locale, &html),
+        sensitive: false,
+    }
+}
+
+/// A path segment with everything but unreserved ASCII percent-encoded.
+fn utf8_path_segment(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Queues `message` for `recipient` in the caller's transaction, under a new
 /// Message-ID that stays the same across delivery attempts.
 pub async fn queue(
@@ -333,5 +422,29 @@ mod tests {
             &clinic(),
         );
         assert!(activated.text.contains("https://lk.example.ru/login"));
+    }
+
+    #[test]
+    fn a_status_change_names_the_request_links_to_it_and_escapes_the_comment() {
+        use crate::domain::request::{RequestKind, RequestStatus};
+        let message = request_status_message(
+            Locale::ru,
+            "Анна",
+            &StatusChange {
+                number: "З-2026-000123",
+                kind: RequestKind::HomeVisit,
+                status: RequestStatus::Accepted,
+                comment: "Врач приедет <после 14:00>",
+            },
+            "https://lk.example.ru",
+            &clinic(),
+        );
+        assert_eq!(message.subject, "Заявка З-2026-000123: Принята");
+        assert!(message.text.contains("Врач приедет <после 14:00>"));
+        assert!(message.html.contains("&lt;после 14:00&gt;"));
+        assert!(message
+            .text
+            .contains("https://lk.example.ru/requests/%D0%97-2026-000123"));
+        assert!(!message.sensitive);
     }
 }

@@ -1,18 +1,25 @@
 //! The HTML document and the router: which page answers which path.
 
 use crate::account::{ActivatePage, LoginPage, RecoverPage};
-use crate::admin::{AdminHome, AdminLayout, AdminLoginPage, OpenCabinetPage, StaffPage};
+use crate::admin::{
+    AdminHome, AdminLayout, AdminLoginPage, OpenCabinetPage, PatientsPage, QueuePageView,
+    StaffPage, StaffRequestPage,
+};
 use crate::clinic::PageContext;
 use crate::i18n::I18nContextProvider;
 use crate::layout::CabinetLayout;
 use crate::pages::{ErrorPage, HomePage, NotFoundPage};
+use crate::sections::booking::BookingPage;
+use crate::sections::feedback::FeedbackPage;
+use crate::sections::home_visit::HomeVisitPage;
+use crate::sections::requests::{RequestPage, RequestsPage};
 use crate::sections::settings::SettingsPage;
 use crate::sections::{Section, SectionNotBuilt};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use leptos_router::StaticSegment;
+use leptos_router::{ParamSegment, StaticSegment};
 use leptos_use::UseLocalesOptions;
 
 /// The whole HTML document, rendered on the server.
@@ -108,6 +115,9 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment("") view=AdminHome/>
             <Route path=path!("cabinets/new") view=OpenCabinetPage/>
             <Route path=StaticSegment("staff") view=StaffPage/>
+            <Route path=StaticSegment("patients") view=PatientsPage/>
+            <Route path=StaticSegment("requests") view=QueuePageView/>
+            <Route path=(StaticSegment("requests"), ParamSegment("number")) view=StaffRequestPage/>
         </ParentRoute>
     }
     .into_inner()
@@ -119,18 +129,19 @@ fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
         <ParentRoute path=StaticSegment("") view=CabinetLayout>
             <Route path=StaticSegment("") view=HomePage/>
-            <Route path=StaticSegment(Section::Booking.slug()) view=|| view! { <SectionNotBuilt section=Section::Booking/> }/>
+            <Route path=StaticSegment(Section::Booking.slug()) view=BookingPage/>
             <Route path=StaticSegment(Section::Documents.slug()) view=|| view! { <SectionNotBuilt section=Section::Documents/> }/>
             <Route path=StaticSegment(Section::Calendar.slug()) view=|| view! { <SectionNotBuilt section=Section::Calendar/> }/>
             <Route path=StaticSegment(Section::Referrals.slug()) view=|| view! { <SectionNotBuilt section=Section::Referrals/> }/>
             <Route path=StaticSegment(Section::Results.slug()) view=|| view! { <SectionNotBuilt section=Section::Results/> }/>
-            <Route path=StaticSegment(Section::HomeVisit.slug()) view=|| view! { <SectionNotBuilt section=Section::HomeVisit/> }/>
+            <Route path=StaticSegment(Section::HomeVisit.slug()) view=HomeVisitPage/>
             <Route path=StaticSegment(Section::News.slug()) view=|| view! { <SectionNotBuilt section=Section::News/> }/>
             <Route path=StaticSegment(Section::Promotions.slug()) view=|| view! { <SectionNotBuilt section=Section::Promotions/> }/>
             <Route path=StaticSegment(Section::Finance.slug()) view=|| view! { <SectionNotBuilt section=Section::Finance/> }/>
-            <Route path=StaticSegment(Section::Requests.slug()) view=|| view! { <SectionNotBuilt section=Section::Requests/> }/>
+            <Route path=StaticSegment(Section::Requests.slug()) view=RequestsPage/>
+            <Route path=(StaticSegment(Section::Requests.slug()), ParamSegment("number")) view=RequestPage/>
             <Route path=StaticSegment(Section::Settings.slug()) view=SettingsPage/>
-            <Route path=StaticSegment(Section::Feedback.slug()) view=|| view! { <SectionNotBuilt section=Section::Feedback/> }/>
+            <Route path=StaticSegment(Section::Feedback.slug()) view=FeedbackPage/>
         </ParentRoute>
     }
     .into_inner()

@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { Browser, expect, Page } from "@playwright/test";
 
 /** The «Главное меню» of SECTIONS.md, in order, with the routes. */
 export const MENU: Array<[string, string]> = [
@@ -17,7 +17,7 @@ export const MENU: Array<[string, string]> = [
 ];
 
 /** The sections that work; the others say they are being prepared. */
-export const BUILT = ["/settings"];
+export const BUILT = ["/booking", "/home-visit", "/requests", "/settings", "/feedback"];
 
 /**
  * How long hydration may take: a fresh browser context compiles the debug
@@ -54,6 +54,25 @@ export async function signIn(page: Page, login = DEMO.login, password = DEMO.pas
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page).toHaveURL("/");
   await hydrated(page);
+}
+
+/** Staff of the demo (server/src/demo.rs). */
+export const STAFF = {
+  admin: { login: "admin", password: "demo-admin-pass-2026" },
+  reception: { login: "reception", password: "demo-reception-pass-2026" },
+  operator: { login: "operator", password: "demo-operator-pass-2026" },
+};
+
+/** Signs a staff member in to the admin module, in a browser of their own. */
+export async function staffPage(browser: Browser, who: { login: string; password: string }): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await open(page, "/admin/login");
+  await page.getByLabel("Логин").fill(who.login);
+  await page.getByLabel("Пароль").fill(who.password);
+  await page.getByRole("button", { name: "Войти" }).click();
+  await expect(page).toHaveURL("/admin");
+  await hydrated(page);
+  return page;
 }
 
 const MAIL_API = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "3380"}`;

@@ -8,15 +8,23 @@
 //! | staff administrator | `admin` | `demo-admin-pass-2026` |
 //! | staff at reception | `reception` | `demo-reception-pass-2026` |
 //! | operator of the contact centre | `operator` | `demo-operator-pass-2026` |
+//!
+//! The demo patient has requests in the contact centre's, home care's and
+//! the portal team's queues.
 
 use app::db::accounts::{self, NewPatientAccount, NewTemporaryCredentials};
 use app::db::clinics::{self, NewClinic};
 use app::db::patients::{self, NewPatient, NewServiceAgreement};
+use app::db::requests::{self, NewRequest};
 use app::db::staff::{self, NewStaff};
-use app::db::Db;
+use app::db::{Db, WriteTx};
+use app::domain::request::{
+    request_number, BookingContent, ClinicChoice, FeedbackContent, FeedbackType, HomeVisitContent,
+    RequestContent, RequestStatus, TimeOfDay,
+};
 use app::domain::StaffRole;
 use app::security::{hash_password, Secret};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 pub const PATIENT_LOGIN: &str = "demo";
 pub const PATIENT_PASSWORD: &str = "demo-patient-pass-2026";
@@ -167,7 +175,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
     )
     .await?;
 
-    staff::insert(
+    let admin = staff::insert(
         &mut tx,
         &NewStaff {
             login: ADMIN_LOGIN,
@@ -209,6 +217,147 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
     )
     .await?;
 
+    seed_requests(&mut tx, patient_id, operator, admin, now).await?;
+
     tx.commit().await?;
     Ok(Seeded::Yes)
+}
+
+/// A request of the demo patient and the statuses it went through.
+async fn seed_request(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    content: &RequestContent,
+    statuses: &[(RequestStatus, Option<i64>, &str)],
+    sent_at: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let kind = content.kind().as_str();
+    let department_id = requests::route(tx, kind)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no department takes {kind} requests"))?;
+    let year = sent_at.year();
+    let number = request_number(year, requests::next_number(tx, year).await?);
+    let request_id = requests::insert(
+        tx,
+        &NewRequest {
+            number: &number,
+            patient_id,
+            kind,
+            department_id,
+            content: &serde_json::to_string(content)?,
+            idempotency_key: &format!("demo-{number}"),
+        },
+        sent_at,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("demo request {number} exists"))?;
+    requests::add_history(
+        tx,
+        request_id,
+        RequestStatus::Sent.as_str(),
+        None,
+        "",
+        sent_at,
+    )
+    .await?;
+    let mut from = RequestStatus::Sent;
+    for (step, (status, staff_id, comment)) in statuses.iter().enumerate() {
+        let at = sent_at + Duration::hours(step as i64 + 1);
+        requests::set_status(tx, request_id, from.as_str(), status.as_str(), at).await?;
+        requests::add_history(tx, request_id, status.as_str(), *staff_id, comment, at).await?;
+        if let Some(staff_id) = staff_id {
+            requests::assign(tx, request_id, *staff_id, at).await?;
+        }
+        from = *status;
+    }
+    Ok(())
+}
+
+/// Requests in the contact centre's, the home-care department's and the
+/// portal team's queues, in several statuses. (Documents and radiology
+/// reports get theirs with their sections.)
+async fn seed_requests(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    operator: i64,
+    admin: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let today = now.date_naive();
+    seed_request(
+        tx,
+        patient_id,
+        &RequestContent::Booking(BookingContent {
+            reason: "Плановый осмотр кардиолога, контроль давления".into(),
+            desired_date: today + Duration::days(7),
+            specialist: Some("Кардиолог".into()),
+            clinic: Some(ClinicChoice {
+                code: "spir".into(),
+                name: "Клиника на Спиридоньевском".into(),
+            }),
+            time_of_day: Some(TimeOfDay::Morning),
+            comment: None,
+        }),
+        &[],
+        now - Duration::days(1),
+    )
+    .await?;
+    seed_request(
+        tx,
+        patient_id,
+        &RequestContent::Booking(BookingContent {
+            reason: "УЗИ брюшной полости".into(),
+            desired_date: today + Duration::days(3),
+            specialist: None,
+            clinic: None,
+            time_of_day: None,
+            comment: Some("Удобно после 17:00".into()),
+        }),
+        &[(
+            RequestStatus::Accepted,
+            Some(operator),
+            "Позвоним вам сегодня, чтобы подобрать время.",
+        )],
+        now - Duration::days(3),
+    )
+    .await?;
+    seed_request(
+        tx,
+        patient_id,
+        &RequestContent::HomeVisit(HomeVisitContent {
+            phone: "+79161234567".into(),
+            street: "ул. Щепкина".into(),
+            house: "35".into(),
+            building: None,
+            apartment: "12".into(),
+            entrance: Some("2".into()),
+            floor: Some("4".into()),
+            intercom: Some("12К".into()),
+            reason: "Температура 38,5 второй день, кашель".into(),
+            desired_time: Some("До 15:00".into()),
+            comment: None,
+        }),
+        &[],
+        now - Duration::hours(2),
+    )
+    .await?;
+    seed_request(
+        tx,
+        patient_id,
+        &RequestContent::Feedback(FeedbackContent {
+            feedback_type: FeedbackType::Suggestion,
+            message: "Хотелось бы получать напоминание о приёме накануне.".into(),
+        }),
+        &[
+            (RequestStatus::Accepted, Some(admin), ""),
+            (
+                RequestStatus::Done,
+                Some(admin),
+                "Спасибо! Напоминания появятся в одном из ближайших обновлений.",
+            ),
+        ],
+        now - Duration::days(10),
+    )
+    .await?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod demo;
 pub mod error_page;
+pub mod events;
 pub mod health;
 pub mod mail;
 pub mod security;

@@ -8,10 +8,11 @@ use crate::security::{
     client_ip, resolve_sessions, same_origin_writes, security_headers, AllowedOrigins,
     HeaderPolicy, TrustedProxies,
 };
-use crate::{demo, error_page, health};
+use crate::{demo, error_page, events, health};
 use app::clinic::{ClinicInfo, REQUEST_ID_HEADER};
 use app::context::{MailSettings, ServerContext};
 use app::db::{Db, PoolSettings};
+use app::requests::events::RequestEvents;
 use app::security::{Hasher, IpRateLimiter};
 use app::{shell, App};
 use axum::extract::FromRef;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub origins: AllowedOrigins,
     pub headers: HeaderPolicy,
     pub proxies: TrustedProxies,
+    /// Turns true when the server stops: open event streams end.
+    pub shutdown: watch::Receiver<bool>,
 }
 
 impl FromRef<AppState> for AllowedOrigins {
@@ -76,6 +79,7 @@ pub struct Application {
     server: ServerContext,
     mail_worker: MailWorker,
     mail_in_background: bool,
+    shutdown: watch::Sender<bool>,
 }
 
 impl Application {
@@ -124,6 +128,7 @@ impl Application {
                 message_id_domain: config.public_host(),
             },
             mail_wake: Arc::new(Notify::new()),
+            events: RequestEvents::new(),
         };
 
         let listener = TcpListener::bind(config.site_addr).await?;
@@ -134,6 +139,7 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(address)
             .build();
+        let (shutdown, shutting_down) = watch::channel(false);
         let state = AppState {
             leptos_options,
             db: db.clone(),
@@ -144,6 +150,7 @@ impl Application {
                 https: config.public_url.starts_with("https://"),
             },
             proxies: TrustedProxies(config.trusted_proxies.clone().into()),
+            shutdown: shutting_down,
         };
         Ok(Application {
             listener,
@@ -153,6 +160,7 @@ impl Application {
             server,
             mail_worker,
             mail_in_background: config.mail_in_background,
+            shutdown,
         })
     }
 
@@ -186,6 +194,7 @@ impl Application {
     ) -> std::io::Result<()> {
         tracing::info!("listening on http://{}", self.listener.local_addr()?);
         let (stop_worker, worker_stopped) = watch::channel(false);
+        let listener = events::listen_to_other_instances(&self.db, &self.server.events);
         let worker = self.mail_in_background.then(|| {
             tokio::spawn(
                 self.mail_worker
@@ -198,11 +207,22 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(stop)
+        .with_graceful_shutdown({
+            // Event streams never finish by themselves: end them, or the
+            // graceful shutdown would wait for every open page.
+            let shutdown = self.shutdown;
+            async move {
+                stop.await;
+                let _ = shutdown.send(true);
+            }
+        })
         .await?;
         let _ = stop_worker.send(true);
         if let Some(worker) = worker {
             let _ = worker.await;
+        }
+        if let Some(listener) = listener {
+            listener.abort();
         }
         self.db.close().await;
         tracing::info!("stopped");
@@ -230,6 +250,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route(app::requests::EVENTS_PATH, get(events::request_events))
         .route("/api/{*fn_name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

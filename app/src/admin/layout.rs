@@ -53,8 +53,12 @@ pub fn AdminLayout() -> impl IntoView {
         </header>
         <nav class="admin-nav" aria-label=move || td_string!(i18n.get_locale(), admin.nav)>
             <ul>
+                {may(StaffRole::Operator).then(|| view! {
+                    <li><A href="/admin/requests">{t!(i18n, admin.queue)}</A></li>
+                })}
                 {may(StaffRole::Reception).then(|| view! {
                     <li><A href="/admin/cabinets/new">{t!(i18n, admin.open_cabinet)}</A></li>
+                    <li><A href="/admin/patients">{t!(i18n, admin.patients)}</A></li>
                 })}
                 {may(StaffRole::Admin).then(|| view! {
                     <li><A href="/admin/staff">{t!(i18n, admin.staff)}</A></li>

@@ -1,14 +1,19 @@
 //! The administrative module (`/admin`): its own sign-in, layout and guard.
-//! Reception opens cabinets; admins manage staff accounts and roles.
+//! Reception opens cabinets and finds patients; operators work through the
+//! request queues of their departments; admins manage staff accounts.
 
 mod layout;
 mod patients;
+mod queue;
 mod reception;
 mod sign_in;
 mod staff;
 
 pub use layout::{AdminHome, AdminLayout};
-pub use patients::DisableCabinet;
+pub use patients::{DisableCabinet, FindPatients, PatientsPage};
+pub use queue::{
+    ChangeRequestStatus, QueuePageView, RequestQueue, StaffRequest, StaffRequestPage, TakeRequest,
+};
 pub use reception::{OpenCabinet, OpenCabinetPage};
 pub use sign_in::{AdminLoginPage, StaffSignIn, StaffSignOut};
 pub use staff::{CreateStaff, DisableStaff, StaffPage, UpdateStaff};

@@ -1,6 +1,7 @@
-//! «Отключить Личный кабинет» (admin): closes a patient's cabinet account —
-//! every session of it ends at once and it can no longer sign in. The
-//! patient and their records stay.
+//! Patients in the admin module: reception's list and search
+//! (`/admin/patients`), and «Отключить Личный кабинет» (admin), which closes
+//! a patient's cabinet account — every session of it ends at once and it
+//! can no longer sign in. The patient and their records stay.
 
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError};
@@ -81,5 +82,215 @@ pub fn DisableCabinetForm() -> impl IntoView {
                 })}
             </ActionForm>
         </section>
+    }
+}
+
+/// A patient as reception's list shows them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PatientLine {
+    pub mis_patient_id: String,
+    pub full_name: String,
+    pub birth_date: String,
+    pub login: Option<String>,
+    pub cabinet: CabinetState,
+}
+
+/// Where a patient's cabinet stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CabinetState {
+    None,
+    AwaitingActivation,
+    Active,
+    Disabled,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PatientPage {
+    pub lines: Vec<PatientLine>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// Reception's patient search: every part given must match.
+#[server(endpoint = "admin/patients/list")]
+pub async fn find_patients(
+    #[server(default)] name: String,
+    #[server(default)] birth_date: String,
+    #[server(default)] mis_patient_id: String,
+    #[server(default)] login: String,
+    #[server(default)] page: String,
+) -> Result<PatientPage, AppError> {
+    crate::context::reply(
+        search::find_patients(name, birth_date, mis_patient_id, login, page).await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+mod search {
+    use super::{CabinetState, PatientLine, PatientPage};
+
+    /// Patients a list page shows.
+    const PATIENT_PAGE_SIZE: i64 = 20;
+    use crate::context::{require_staff, server_context};
+    use crate::db::patients::{self, name_key, PatientSearch};
+    use crate::domain::{login_key, patient, FieldErrors, Problem, StaffRole};
+    use crate::error::AppError;
+
+    pub async fn find_patients(
+        name: String,
+        birth_date: String,
+        mis_patient_id: String,
+        login: String,
+        page: String,
+    ) -> Result<PatientPage, AppError> {
+        require_staff(StaffRole::Reception)?;
+        let context = server_context()?;
+        let mut errors = FieldErrors::new();
+        let birth_date = match birth_date.trim() {
+            "" => None,
+            text => errors.check("birth_date", patient::date(text)),
+        };
+        let page = match page.trim() {
+            "" => 1,
+            text => errors
+                .check(
+                    "page",
+                    text.parse::<i64>().map_err(|_| Problem::ChoiceInvalid),
+                )
+                .unwrap_or(1)
+                .max(1),
+        };
+        errors.into_result()?;
+        let text = |s: &str| {
+            let s = s.trim();
+            (!s.is_empty()).then(|| s.to_owned())
+        };
+        let search = PatientSearch {
+            name: text(&name).map(|n| name_key(&n)),
+            birth_date,
+            mis_patient_id: text(&mis_patient_id),
+            login_key: text(&login).map(|l| login_key(&l)),
+            limit: PATIENT_PAGE_SIZE,
+            offset: (page - 1) * PATIENT_PAGE_SIZE,
+        };
+        let (rows, total) = patients::search(&context.db, &search, context.clock.now()).await?;
+        Ok(PatientPage {
+            lines: rows
+                .into_iter()
+                .map(|row| PatientLine {
+                    cabinet: match (&row.login, row.cabinet_disabled, row.awaiting_activation) {
+                        (Some(_), true, _) => CabinetState::Disabled,
+                        (Some(_), false, _) => CabinetState::Active,
+                        (None, _, true) => CabinetState::AwaitingActivation,
+                        (None, _, false) => CabinetState::None,
+                    },
+                    mis_patient_id: row.mis_patient_id,
+                    full_name: row.full_name,
+                    birth_date: row.birth_date.format("%d.%m.%Y").to_string(),
+                    login: row.login,
+                })
+                .collect(),
+            total,
+            page,
+            pages: ((total + PATIENT_PAGE_SIZE - 1) / PATIENT_PAGE_SIZE).max(1),
+        })
+    }
+}
+
+/// `/admin/patients`: reception finds a patient by name, birth date, MIS id
+/// or login.
+#[component]
+pub fn PatientsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let param = move |name: &'static str| {
+        Memo::new(move |_| query.with(|q| q.get(name).unwrap_or_default()))
+    };
+    let (name, birth_date, mis_id, login, page) = (
+        param("name"),
+        param("birth_date"),
+        param("mis_patient_id"),
+        param("login"),
+        param("page"),
+    );
+    let found = Resource::new(
+        move || {
+            (
+                name.get(),
+                birth_date.get(),
+                mis_id.get(),
+                login.get(),
+                page.get(),
+            )
+        },
+        |(name, birth_date, mis_id, login, page)| {
+            find_patients(name, birth_date, mis_id, login, page)
+        },
+    );
+    let cabinet_label = move |state: CabinetState| match state {
+        CabinetState::None => td_string!(i18n.get_locale(), admin.cabinet_none),
+        CabinetState::AwaitingActivation => td_string!(i18n.get_locale(), admin.cabinet_awaiting),
+        CabinetState::Active => td_string!(i18n.get_locale(), admin.cabinet_active),
+        CabinetState::Disabled => td_string!(i18n.get_locale(), admin.disabled),
+    };
+    view! {
+        <h1 class="page-title">{t!(i18n, admin.patients)}</h1>
+        <form method="get" action="/admin/patients" class="filters">
+            <div class="field">
+                <label for="name">{t!(i18n, admin.full_name)}</label>
+                <input id="name" name="name" type="search" value=move || name.get()/>
+            </div>
+            <div class="field">
+                <label for="birth_date">{t!(i18n, admin.birth_date)}</label>
+                <input id="birth_date" name="birth_date" type="date" value=move || birth_date.get()/>
+            </div>
+            <div class="field">
+                <label for="mis_patient_id">{t!(i18n, admin.mis_patient_id)}</label>
+                <input id="mis_patient_id" name="mis_patient_id" value=move || mis_id.get()/>
+            </div>
+            <div class="field">
+                <label for="login">{t!(i18n, admin.login)}</label>
+                <input id="login" name="login" value=move || login.get()/>
+            </div>
+            <button type="submit" class="button">{t!(i18n, admin.search)}</button>
+        </form>
+        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let found = match found.await {
+                    Ok(found) => found,
+                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                };
+                if found.lines.is_empty() {
+                    return view! { <p class="empty">{t!(i18n, admin.no_patients)}</p> }.into_any();
+                }
+                view! {
+                    <p class="field-hint">{t!(i18n, admin.found)} " " {found.total} " · " {found.page} " / " {found.pages}</p>
+                    <table class="queue">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, admin.full_name)}</th>
+                                <th scope="col">{t!(i18n, admin.birth_date)}</th>
+                                <th scope="col">{t!(i18n, admin.mis_patient_id)}</th>
+                                <th scope="col">{t!(i18n, admin.login)}</th>
+                                <th scope="col">{t!(i18n, admin.cabinet)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {found.lines.into_iter().map(|line| view! {
+                                <tr>
+                                    <td>{line.full_name.clone()}</td>
+                                    <td class="numeric">{line.birth_date.clone()}</td>
+                                    <td>{line.mis_patient_id.clone()}</td>
+                                    <td>{line.login.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                                    <td>{move || cabinet_label(line.cabinet)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            })}
+        </Transition>
     }
 }

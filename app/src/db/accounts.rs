@@ -35,6 +35,8 @@ row! {
         pub address_as: String,
         pub recovery_email: String,
         pub locale: String,
+        /// Whether to e-mail the patient when a request's status changes.
+        pub status_mail: bool,
     }
 }
 
@@ -95,7 +97,7 @@ pub async fn insert_temporary_credentials(
 }
 
 const ACCOUNT_COLUMNS: &str =
-    "patient_id, login, password_hash, address_as, recovery_email, locale";
+    "patient_id, login, password_hash, address_as, recovery_email, locale, status_mail";
 
 /// The enabled account with this login, in any case.
 pub async fn by_login(db: &Db, login: &str) -> Result<Option<PatientAccount>, sqlx::Error> {
@@ -292,4 +294,20 @@ pub async fn disable(
         .map(|done| done.rows_affected())
     })?;
     Ok(affected > 0)
+}
+
+/// Whether the patient wants mail when a request's status changes.
+pub async fn set_status_mail(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    status_mail: bool,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE patient_accounts SET status_mail = $1 WHERE patient_id = $2")
+            .bind(status_mail)
+            .bind(patient_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
 }

@@ -29,6 +29,12 @@ pub enum Action {
     TemporaryCredentialsIssued,
     StaffCreated,
     StaffChanged,
+    RequestSent,
+    RequestCancelled,
+    RequestStatusChanged,
+    RequestAssigned,
+    RequestViewed,
+    StatusMailChanged,
 }
 
 impl Action {
@@ -55,6 +61,12 @@ impl Action {
             Action::TemporaryCredentialsIssued => "temporary_credentials_issued",
             Action::StaffCreated => "staff_created",
             Action::StaffChanged => "staff_changed",
+            Action::RequestSent => "request_sent",
+            Action::RequestCancelled => "request_cancelled",
+            Action::RequestStatusChanged => "request_status_changed",
+            Action::RequestAssigned => "request_assigned",
+            Action::RequestViewed => "request_viewed",
+            Action::StatusMailChanged => "status_mail_changed",
         }
     }
 }

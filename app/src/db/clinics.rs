@@ -1,6 +1,6 @@
 //! The clinics of the medical centre: where visits happen.
 
-use super::{with_tx, WriteTx};
+use super::{row, with_db, with_tx, Db, WriteTx};
 
 /// A clinic to insert.
 #[derive(Clone, Debug)]
@@ -22,5 +22,24 @@ pub async fn insert(tx: &mut WriteTx, clinic: &NewClinic<'_>) -> Result<i64, sql
         .bind(clinic.phone)
         .fetch_one(conn)
         .await
+    })
+}
+
+row! {
+    /// A clinic as forms offer it.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Clinic {
+        pub code: String,
+        pub name: String,
+        pub address: String,
+    }
+}
+
+/// Every clinic, by name.
+pub async fn all(db: &Db) -> Result<Vec<Clinic>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_as("SELECT code, name, address FROM clinics ORDER BY name")
+            .fetch_all(pool)
+            .await
     })
 }

@@ -32,6 +32,7 @@ macro_rules! embedded {
 const MIGRATIONS: &[Embedded] = embedded![
     1 "0001_foundation.sql" "foundation",
     2 "0002_accounts.sql" "accounts",
+    3 "0003_requests.sql" "requests",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

@@ -17,6 +17,7 @@ mod migrations;
 pub mod outbox;
 pub mod patients;
 pub mod recovery;
+pub mod requests;
 pub mod sessions;
 pub mod staff;
 
@@ -140,6 +141,7 @@ impl Db {
             Db::Sqlite(pool) => migrations::sqlite().run(pool).await?,
             Db::Postgres(pool) => migrations::postgres().run(pool).await?,
         }
+        patients::backfill_name_keys(self).await?;
         Ok(())
     }
 

@@ -29,11 +29,12 @@ pub async fn insert(
 ) -> Result<i64, sqlx::Error> {
     with_tx!(tx, conn => {
         sqlx::query_scalar(
-            "INSERT INTO patients (mis_patient_id, full_name, birth_date, created_at) \
-             VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO patients (mis_patient_id, full_name, name_key, birth_date, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(patient.mis_patient_id)
         .bind(patient.full_name)
+        .bind(name_key(patient.full_name))
         .bind(patient.birth_date)
         .bind(now)
         .fetch_one(conn)
@@ -129,6 +130,16 @@ pub async fn by_mis_id(
     })
 }
 
+/// The patient with this id.
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<Patient>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_as("SELECT id, mis_patient_id, full_name, birth_date FROM patients WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
 /// The agreement with this number, if it is this patient's: its id.
 pub async fn agreement_id(
     tx: &mut WriteTx,
@@ -152,4 +163,116 @@ pub async fn agreement_number_taken(tx: &mut WriteTx, number: &str) -> Result<bo
             .fetch_one(conn)
             .await
     })
+}
+
+/// A name as reception's search compares it: lower case, spaces collapsed,
+/// «ё» as «е».
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('ё', "е")
+}
+
+/// Fills in the search key of patients written before it existed.
+pub async fn backfill_name_keys(db: &Db) -> Result<(), sqlx::Error> {
+    let rows: Vec<(i64, String)> = with_db!(db, pool => {
+        sqlx::query_as("SELECT id, full_name FROM patients WHERE name_key = ''")
+            .fetch_all(pool)
+            .await
+    })?;
+    for (id, full_name) in rows {
+        with_db!(db, pool => {
+            sqlx::query("UPDATE patients SET name_key = $1 WHERE id = $2")
+                .bind(name_key(&full_name))
+                .bind(id)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+    }
+    Ok(())
+}
+
+row! {
+    /// A patient as reception's list shows them.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct PatientListing {
+        pub mis_patient_id: String,
+        pub full_name: String,
+        pub birth_date: NaiveDate,
+        /// The cabinet's login, once activated.
+        pub login: Option<String>,
+        pub cabinet_disabled: bool,
+        /// Temporary credentials handed out and not yet used.
+        pub awaiting_activation: bool,
+    }
+}
+
+/// What reception searches patients by; every part given must match.
+#[derive(Clone, Debug, Default)]
+pub struct PatientSearch {
+    /// Part of the name, as [`name_key`] makes it.
+    pub name: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub mis_patient_id: Option<String>,
+    /// The cabinet's login, as `login_key` makes it.
+    pub login_key: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A page of the patients matching `search`, by name, and how many match.
+pub async fn search(
+    db: &Db,
+    search: &PatientSearch,
+    now: DateTime<Utc>,
+) -> Result<(Vec<PatientListing>, i64), sqlx::Error> {
+    const FILTER: &str = "FROM patients p LEFT JOIN patient_accounts a ON a.patient_id = p.id \
+         WHERE ($1 IS NULL OR p.name_key LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR p.birth_date = $2) \
+         AND ($3 IS NULL OR p.mis_patient_id = $3) AND ($4 IS NULL OR a.login_key = $4)";
+    let rows_sql = format!(
+        "SELECT p.mis_patient_id, p.full_name, p.birth_date, a.login, \
+         a.disabled_at IS NOT NULL AS cabinet_disabled, \
+         EXISTS (SELECT 1 FROM temporary_credentials t WHERE t.patient_id = p.id \
+                 AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > $5) AS awaiting_activation \
+         {FILTER} ORDER BY p.name_key, p.id LIMIT $6 OFFSET $7"
+    );
+    let count_sql = format!("SELECT COUNT(*) {FILTER}");
+    let pattern = search
+        .name
+        .as_deref()
+        .map(super::requests::contains_pattern);
+    with_db!(db, pool => {
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+            .bind(pattern.as_deref())
+            .bind(search.birth_date)
+            .bind(search.mis_patient_id.as_deref())
+            .bind(search.login_key.as_deref())
+            .bind(now)
+            .bind(search.limit)
+            .bind(search.offset)
+            .fetch_all(pool)
+            .await?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+            .bind(pattern.as_deref())
+            .bind(search.birth_date)
+            .bind(search.mis_patient_id.as_deref())
+            .bind(search.login_key.as_deref())
+            .fetch_one(pool)
+            .await?;
+        Ok((rows, total))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_searched_in_lower_case_with_yo_as_ye() {
+        assert_eq!(name_key("  Сёмина   Анна "), "семина анна");
+        assert_eq!(name_key("SMITH John"), "smith john");
+    }
 }

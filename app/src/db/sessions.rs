@@ -104,6 +104,17 @@ pub async fn find_open(db: &Db, token_hash: &str) -> Result<Option<Session>, sql
     })
 }
 
+/// The session with this id, unless it has ended.
+pub async fn open_by_id(db: &Db, id: i64) -> Result<Option<Session>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM sessions WHERE id = $1 AND ended_at IS NULL");
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
 /// The open sessions of a patient, most recently active first.
 pub async fn open_of_patient(db: &Db, patient_id: i64) -> Result<Vec<Session>, sqlx::Error> {
     let sql = format!(

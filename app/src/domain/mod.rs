@@ -8,6 +8,7 @@ mod login;
 mod password;
 pub mod patient;
 mod problem;
+pub mod request;
 mod staff_role;
 mod text;
 

@@ -38,6 +38,13 @@ pub enum Problem {
     RoleRequired,
     AgreementNumberTaken,
     NoCabinet,
+    DateInPast,
+    DateTooFar,
+    ChoiceInvalid,
+    FormExpired,
+    NotCancellable,
+    StatusChangeNotAllowed,
+    ReasonForRejectionRequired,
 }
 
 impl Problem {
@@ -76,6 +83,17 @@ impl Problem {
             Problem::RoleRequired => td_string!(locale, problem.role_required),
             Problem::AgreementNumberTaken => td_string!(locale, problem.agreement_number_taken),
             Problem::NoCabinet => td_string!(locale, problem.no_cabinet),
+            Problem::DateInPast => td_string!(locale, problem.date_in_past),
+            Problem::DateTooFar => td_string!(locale, problem.date_too_far),
+            Problem::ChoiceInvalid => td_string!(locale, problem.choice_invalid),
+            Problem::FormExpired => td_string!(locale, problem.form_expired),
+            Problem::NotCancellable => td_string!(locale, problem.not_cancellable),
+            Problem::StatusChangeNotAllowed => {
+                td_string!(locale, problem.status_change_not_allowed)
+            }
+            Problem::ReasonForRejectionRequired => {
+                td_string!(locale, problem.reason_for_rejection_required)
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ async fn migrations_run_at_start_on_the_configured_database() {
         Backend::Sqlite
     };
     assert_eq!(app.db.backend(), expected);
-    assert_eq!(app.db.applied_migrations().await.unwrap(), vec![1, 2]);
+    assert_eq!(app.db.applied_migrations().await.unwrap(), vec![1, 2, 3]);
 }
 
 #[tokio::test]

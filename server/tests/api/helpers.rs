@@ -102,6 +102,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: Db,
     pub database: TestDatabase,
+    pub database_url: String,
     /// Stands still unless a test moves it.
     pub clock: Clock,
     pub mail_worker: MailWorker,
@@ -126,14 +127,12 @@ pub fn test_start() -> chrono::DateTime<chrono::Utc> {
         .to_utc()
 }
 
-/// Like [`spawn_app`], with a chance to change the configuration first.
-pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-    let (database, database_url) = TestDatabase::create().await;
-    let outbox = tempfile::tempdir().unwrap();
+/// The configuration every test starts from.
+fn test_config(database_url: &str, outbox: &std::path::Path) -> Config {
     let mut config = Config::from_sources(&CliArgs::default(), |_| None).unwrap();
-    config.database_url = database_url;
+    config.database_url = database_url.to_owned();
     config.site_addr = "127.0.0.1:0".parse().unwrap();
-    config.mail = MailTransport::Folder(outbox.path().to_path_buf());
+    config.mail = MailTransport::Folder(outbox.to_path_buf());
     config.log = LogConfig {
         filter: "warn".into(),
         json: false,
@@ -152,9 +151,30 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         per_minute: 1000,
     };
     config.mail_in_background = false;
-    configure(&mut config);
-    let clock = config.clock.clone();
+    config
+}
 
+/// A client that keeps its own cookies: another browser.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A started server, its stop switch and its task.
+struct Started {
+    address: String,
+    db: Db,
+    clock: Clock,
+    mail_worker: MailWorker,
+    stop: oneshot::Sender<()>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+async fn start(config: Config) -> Started {
+    let clock = config.clock.clone();
     let application = Application::build(config).await.unwrap();
     let port = application.port();
     let db = application.db();
@@ -163,25 +183,90 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let server = tokio::spawn(application.run_until(async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    TestApp {
+    Started {
         address: format!("http://127.0.0.1:{port}"),
-        client,
         db,
-        database,
         clock,
         mail_worker,
-        outbox,
-        stop: Some(stop),
-        server: Some(server),
+        stop,
+        server,
     }
 }
 
+/// Like [`spawn_app`], with a chance to change the configuration first.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let (database, database_url) = TestDatabase::create().await;
+    let outbox = tempfile::tempdir().unwrap();
+    let mut config = test_config(&database_url, outbox.path());
+    configure(&mut config);
+    let started = start(config).await;
+    TestApp {
+        address: started.address,
+        client: new_client(),
+        db: started.db,
+        database,
+        database_url,
+        clock: started.clock,
+        mail_worker: started.mail_worker,
+        outbox,
+        stop: Some(started.stop),
+        server: Some(started.server),
+    }
+}
+
+/// A second server process on the same database, as behind a load
+/// balancer; stopped when dropped.
+pub struct OtherInstance {
+    pub address: String,
+    _stop: oneshot::Sender<()>,
+}
+
 impl TestApp {
+    /// Starts another instance of the server on this test's database.
+    pub async fn another_instance(&self) -> OtherInstance {
+        let mut config = test_config(&self.database_url, self.outbox.path());
+        config.demo = false;
+        let started = start(config).await;
+        OtherInstance {
+            address: started.address,
+            _stop: started.stop,
+        }
+    }
+
+    /// A form post from `client`, another browser on our pages.
+    pub async fn post_form_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}{}", self.address, path))
+            .header("origin", &self.address)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A new browser with `login` signed in to the admin module.
+    pub async fn staff_client(&self, login: &str, password: &str) -> reqwest::Client {
+        let client = new_client();
+        let response = self
+            .post_form_as(
+                &client,
+                "/api/admin/sign_in",
+                &[("login", login), ("password", password)],
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::OK,
+            "{}",
+            response.text().await.unwrap()
+        );
+        client
+    }
     /// A page load as a browser makes it (asking for HTML).
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client

@@ -8,6 +8,7 @@ mod health;
 mod helpers;
 mod mail;
 mod recovery;
+mod requests;
 mod security;
 mod settings;
 mod shell;

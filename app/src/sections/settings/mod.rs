@@ -1,11 +1,12 @@
 //! «Настройки»: how to address the patient and the recovery e-mail
 //! (editable; a new e-mail needs the current password), the agreement's
-//! e-mail and SMS phone (read-only: only the clinic changes them),
+//! e-mail and SMS phone (read-only: only the clinic changes them), whether
+//! request status changes are e-mailed,
 //! «Изменить пароль», and the list of signed-in sessions with a way to end
 //! any of them.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError, NewPasswordFields};
+use crate::forms::{action_error, successes, Field, FormError, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::PageTitle;
 use crate::sections::Section;
@@ -21,6 +22,8 @@ pub struct AccountDetails {
     /// From the service agreement; `None` if the clinic recorded none.
     pub agreement_email: Option<String>,
     pub sms_phone: Option<String>,
+    /// E-mail the patient when a request's status changes.
+    pub status_mail: bool,
 }
 
 /// One signed-in session, as the patient sees it.
@@ -49,6 +52,14 @@ pub async fn signed_in_sessions() -> Result<Vec<SessionInfo>, AppError> {
 #[server(endpoint = "settings/address-as")]
 pub async fn save_address_as(address_as: String) -> Result<(), AppError> {
     crate::context::reply(server::save_address_as(address_as).await)
+}
+
+/// The status-mail checkbox: sent as `on` when ticked, absent otherwise.
+#[server(endpoint = "settings/status-mail")]
+pub async fn save_status_mail(
+    #[server(default)] status_mail: Option<String>,
+) -> Result<(), AppError> {
+    crate::context::reply(server::save_status_mail(status_mail.is_some()).await)
 }
 
 #[server(endpoint = "settings/recovery-email")]
@@ -159,6 +170,7 @@ mod server {
             recovery_email: account.recovery_email,
             agreement_email: contacts.as_ref().map(|c| c.email.clone()),
             sms_phone: contacts.map(|c| c.sms_phone),
+            status_mail: account.status_mail,
         })
     }
 
@@ -198,6 +210,26 @@ mod server {
         audit::record(
             &mut tx,
             &Entry::by_patient(Action::AddressAsChanged, patient.patient_id, &origin),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn save_status_mail(status_mail: bool) -> Result<(), AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        accounts::set_status_mail(&mut tx, patient.patient_id, status_mail).await?;
+        let origin = request_meta().origin();
+        audit::record(
+            &mut tx,
+            &Entry {
+                detail: if status_mail { "on" } else { "off" },
+                ..Entry::by_patient(Action::StatusMailChanged, patient.patient_id, &origin)
+            },
             now,
         )
         .await?;
@@ -376,23 +408,24 @@ mod server {
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let save_address = ServerAction::<SaveAddressAs>::new();
+    let save_status_mail = ServerAction::<SaveStatusMail>::new();
     let change_email = ServerAction::<ChangeRecoveryEmail>::new();
     let change_pass = ServerAction::<ChangePassword>::new();
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
 
+    let (address_saved, email_changed) = (successes(save_address), successes(change_email));
     let account = Resource::new(
-        move || (save_address.version().get(), change_email.version().get()),
+        move || (address_saved.get(), email_changed.get()),
         |_| load_account_details(),
     );
+    let (password_changed, one_ended, others_ended) = (
+        successes(change_pass),
+        successes(end_one),
+        successes(end_others),
+    );
     let sessions = Resource::new(
-        move || {
-            (
-                change_pass.version().get(),
-                end_one.version().get(),
-                end_others.version().get(),
-            )
-        },
+        move || (password_changed.get(), one_ended.get(), others_ended.get()),
         |_| signed_in_sessions(),
     );
     let saved = move |action_ok: bool| {
@@ -450,6 +483,18 @@ pub fn SettingsPage() -> impl IntoView {
                             />
                             <button type="submit" class="button primary">{t!(i18n, settings.save_email)}</button>
                             {move || saved(matches!(change_email.value().get(), Some(Ok(()))))}
+                        </ActionForm>
+                    </section>
+                    <section class="card" aria-labelledby="notices-title">
+                        <h2 id="notices-title">{t!(i18n, settings.notices_title)}</h2>
+                        <ActionForm action=save_status_mail attr:class="form">
+                            <label class="choice">
+                                <input type="checkbox" name="status_mail" checked=account.status_mail/>
+                                {t!(i18n, settings.status_mail)}
+                            </label>
+                            <p class="field-hint">{t!(i18n, settings.status_mail_hint)}</p>
+                            <button type="submit" class="button">{t!(i18n, settings.save_notices)}</button>
+                            {move || saved(matches!(save_status_mail.value().get(), Some(Ok(()))))}
                         </ActionForm>
                     </section>
                     <section class="card" aria-labelledby="agreement-title">

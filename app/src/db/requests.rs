@@ -1,0 +1,496 @@
+//! Patient requests, their numbers and status history, and the queues
+//! staff work through.
+
+use super::{row, with_db, with_tx, Db, WriteTx};
+use chrono::{DateTime, Utc};
+
+/// The department a kind of request goes to.
+pub async fn route(tx: &mut WriteTx, kind: &str) -> Result<Option<i64>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT department_id FROM request_routes WHERE kind = $1")
+            .bind(kind)
+            .fetch_optional(conn)
+            .await
+    })
+}
+
+/// The next number of `year`. The counter row is locked until the
+/// transaction ends, so parallel requests queue for it: no two get the
+/// same number, and a number whose request was rolled back was never seen.
+pub async fn next_number(tx: &mut WriteTx, year: i32) -> Result<i64, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO request_numbers (year, last_value) VALUES ($1, 1) \
+             ON CONFLICT (year) DO UPDATE SET last_value = request_numbers.last_value + 1 \
+             RETURNING last_value",
+        )
+        .bind(year)
+        .fetch_one(conn)
+        .await
+    })
+}
+
+/// The number of the request this patient already sent with this form.
+pub async fn number_by_key(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    idempotency_key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "SELECT number FROM patient_requests WHERE patient_id = $1 AND idempotency_key = $2",
+        )
+        .bind(patient_id)
+        .bind(idempotency_key)
+        .fetch_optional(conn)
+        .await
+    })
+}
+
+/// A request to insert.
+#[derive(Clone, Debug)]
+pub struct NewRequest<'a> {
+    pub number: &'a str,
+    pub patient_id: i64,
+    pub kind: &'a str,
+    pub department_id: i64,
+    pub content: &'a str,
+    pub idempotency_key: &'a str,
+}
+
+/// Inserts a request as sent; `None` if this patient's form with the same
+/// key got there first (on PostgreSQL, in a transaction running alongside).
+pub async fn insert(
+    tx: &mut WriteTx,
+    request: &NewRequest<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO patient_requests \
+             (number, patient_id, kind, department_id, content, status, idempotency_key, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'sent', $6, $7, $7) \
+             ON CONFLICT (patient_id, idempotency_key) DO NOTHING RETURNING id",
+        )
+        .bind(request.number)
+        .bind(request.patient_id)
+        .bind(request.kind)
+        .bind(request.department_id)
+        .bind(request.content)
+        .bind(request.idempotency_key)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })
+}
+
+/// Appends a status to a request's history.
+pub async fn add_history(
+    tx: &mut WriteTx,
+    request_id: i64,
+    status: &str,
+    staff_id: Option<i64>,
+    comment: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO request_status_history (request_id, status, at, staff_id, comment) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(request_id)
+        .bind(status)
+        .bind(now)
+        .bind(staff_id)
+        .bind(comment)
+        .execute(conn)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Sets a request's status, if it still is `from`: false when someone
+/// changed it meanwhile.
+pub async fn set_status(
+    tx: &mut WriteTx,
+    request_id: i64,
+    from: &str,
+    to: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let affected = with_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE patient_requests SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to)
+        .bind(now)
+        .bind(request_id)
+        .bind(from)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(affected > 0)
+}
+
+/// «Взять в работу»: the request is assigned to this staff member.
+pub async fn assign(
+    tx: &mut WriteTx,
+    request_id: i64,
+    staff_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE patient_requests SET assigned_staff_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(staff_id)
+            .bind(now)
+            .bind(request_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}
+
+row! {
+    /// A request as read back, with its department's and assignee's names.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct RequestRow {
+        pub id: i64,
+        pub number: String,
+        pub patient_id: i64,
+        pub kind: String,
+        pub department_name: String,
+        pub content: String,
+        pub status: String,
+        pub assigned_staff_id: Option<i64>,
+        pub assigned_name: Option<String>,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.number, r.patient_id, r.kind, d.name AS department_name, \
+     r.content, r.status, r.assigned_staff_id, s.full_name AS assigned_name, r.created_at, r.updated_at \
+     FROM patient_requests r \
+     JOIN departments d ON d.id = r.department_id \
+     LEFT JOIN staff_accounts s ON s.id = r.assigned_staff_id";
+
+/// A patient's requests, newest first, optionally of one kind and status.
+pub async fn of_patient(
+    db: &Db,
+    patient_id: i64,
+    kind: Option<&str>,
+    status: Option<&str>,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE r.patient_id = $1 AND ($2 IS NULL OR r.kind = $2) \
+         AND ($3 IS NULL OR r.status = $3) ORDER BY r.created_at DESC, r.id DESC"
+    );
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(patient_id)
+            .bind(kind)
+            .bind(status)
+            .fetch_all(pool)
+            .await
+    })
+}
+
+/// The request with this number, if it is this patient's.
+pub async fn of_patient_by_number(
+    db: &Db,
+    patient_id: i64,
+    number: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE r.number = $1 AND r.patient_id = $2");
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(number)
+            .bind(patient_id)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+/// Which requests a staff member may see.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// An administrator: every department.
+    All,
+    /// An operator: the departments this staff member works for.
+    DepartmentsOf(i64),
+}
+
+impl Scope {
+    fn staff_id(self) -> Option<i64> {
+        match self {
+            Scope::All => None,
+            Scope::DepartmentsOf(staff_id) => Some(staff_id),
+        }
+    }
+}
+
+/// `$n` is the scope's staff id, or NULL for every department.
+fn scope_clause(n: usize) -> String {
+    format!(
+        "(${n} IS NULL OR r.department_id IN \
+         (SELECT department_id FROM staff_departments WHERE staff_id = ${n}))"
+    )
+}
+
+/// The request with this number, if it is in `scope`; read inside a write
+/// transaction, so that on PostgreSQL its row stays locked until the end.
+pub async fn in_scope_for_update(
+    tx: &mut WriteTx,
+    scope: Scope,
+    number: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let base = format!("{SELECT} WHERE r.number = $1 AND {}", scope_clause(2));
+    match tx {
+        WriteTx::Sqlite(tx) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(base))
+                .bind(number)
+                .bind(scope.staff_id())
+                .fetch_optional(&mut **tx)
+                .await
+        }
+        WriteTx::Postgres(tx) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} FOR UPDATE OF r")))
+                .bind(number)
+                .bind(scope.staff_id())
+                .fetch_optional(&mut **tx)
+                .await
+        }
+    }
+}
+
+/// A patient's own request by number, locked like [`in_scope_for_update`].
+pub async fn of_patient_for_update(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    number: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let base = format!("{SELECT} WHERE r.number = $1 AND r.patient_id = $2");
+    match tx {
+        WriteTx::Sqlite(tx) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(base))
+                .bind(number)
+                .bind(patient_id)
+                .fetch_optional(&mut **tx)
+                .await
+        }
+        WriteTx::Postgres(tx) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} FOR UPDATE OF r")))
+                .bind(number)
+                .bind(patient_id)
+                .fetch_optional(&mut **tx)
+                .await
+        }
+    }
+}
+
+/// The request with this number, if it is in `scope`.
+pub async fn in_scope(
+    db: &Db,
+    scope: Scope,
+    number: &str,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE r.number = $1 AND {}", scope_clause(2));
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(number)
+            .bind(scope.staff_id())
+            .fetch_optional(pool)
+            .await
+    })
+}
+
+row! {
+    /// One status of a request's history.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct HistoryRow {
+        pub status: String,
+        pub at: DateTime<Utc>,
+        pub staff_name: Option<String>,
+        pub comment: String,
+    }
+}
+
+/// A request's statuses, oldest first.
+pub async fn history(db: &Db, request_id: i64) -> Result<Vec<HistoryRow>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT h.status, h.at, s.full_name AS staff_name, h.comment \
+             FROM request_status_history h LEFT JOIN staff_accounts s ON s.id = h.staff_id \
+             WHERE h.request_id = $1 ORDER BY h.id",
+        )
+        .bind(request_id)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// What a queue shows: filters, order and page.
+#[derive(Clone, Debug, Default)]
+pub struct QueueQuery {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    /// Sent at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Sent before.
+    pub until: Option<DateTime<Utc>>,
+    /// Part of the patient's name (lower case) or their exact MIS id.
+    pub patient: Option<String>,
+    pub newest_first: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+row! {
+    /// A queue line: the request and whose it is.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct QueueRow {
+        pub number: String,
+        pub kind: String,
+        pub status: String,
+        pub content: String,
+        pub department_name: String,
+        pub patient_name: String,
+        pub assigned_name: Option<String>,
+        pub created_at: DateTime<Utc>,
+    }
+}
+
+/// `%text%` for LIKE, with LIKE's own characters taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// A page of the queue of `scope` and how many requests match in all.
+pub async fn queue(
+    db: &Db,
+    scope: Scope,
+    query: &QueueQuery,
+) -> Result<(Vec<QueueRow>, i64), sqlx::Error> {
+    let filter = format!(
+        "FROM patient_requests r \
+         JOIN departments d ON d.id = r.department_id \
+         JOIN patients p ON p.id = r.patient_id \
+         LEFT JOIN staff_accounts s ON s.id = r.assigned_staff_id \
+         WHERE {} AND ($2 IS NULL OR r.kind = $2) AND ($3 IS NULL OR r.status = $3) \
+         AND ($4 IS NULL OR r.created_at >= $4) AND ($5 IS NULL OR r.created_at < $5) \
+         AND ($6 IS NULL OR p.name_key LIKE $6 ESCAPE '\\' OR p.mis_patient_id = $7)",
+        scope_clause(1)
+    );
+    let order = if query.newest_first { "DESC" } else { "ASC" };
+    let rows_sql = format!(
+        "SELECT r.number, r.kind, r.status, r.content, d.name AS department_name, \
+         p.full_name AS patient_name, s.full_name AS assigned_name, r.created_at {filter} \
+         ORDER BY r.created_at {order}, r.id {order} LIMIT $8 OFFSET $9"
+    );
+    let count_sql = format!("SELECT COUNT(*) {filter}");
+    let pattern = query.patient.as_deref().map(contains_pattern);
+    let mis_id = query.patient.as_deref().map(str::to_uppercase);
+    with_db!(db, pool => {
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+            .bind(scope.staff_id())
+            .bind(query.kind.as_deref())
+            .bind(query.status.as_deref())
+            .bind(query.from)
+            .bind(query.until)
+            .bind(pattern.as_deref())
+            .bind(mis_id.as_deref())
+            .bind(query.limit)
+            .bind(query.offset)
+            .fetch_all(pool)
+            .await?;
+        let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
+            .bind(scope.staff_id())
+            .bind(query.kind.as_deref())
+            .bind(query.status.as_deref())
+            .bind(query.from)
+            .bind(query.until)
+            .bind(pattern.as_deref())
+            .bind(mis_id.as_deref())
+            .fetch_one(pool)
+            .await?;
+        Ok((rows, total))
+    })
+}
+
+/// Saves what a patient typed into `form`, replacing an earlier draft.
+pub async fn save_draft(
+    db: &Db,
+    patient_id: i64,
+    form: &str,
+    fields: &str,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query(
+            "INSERT INTO form_drafts (patient_id, form, fields, saved_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (patient_id, form) DO UPDATE SET fields = $3, saved_at = $4",
+        )
+        .bind(patient_id)
+        .bind(form)
+        .bind(fields)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// The draft of `form` saved since `since`.
+pub async fn draft(
+    db: &Db,
+    patient_id: i64,
+    form: &str,
+    since: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT fields FROM form_drafts WHERE patient_id = $1 AND form = $2 AND saved_at >= $3",
+        )
+        .bind(patient_id)
+        .bind(form)
+        .bind(since)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+/// Forgets the draft of `form`, once it was sent.
+pub async fn delete_draft(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    form: &str,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("DELETE FROM form_drafts WHERE patient_id = $1 AND form = $2")
+            .bind(patient_id)
+            .bind(form)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern("анна"), "%анна%");
+        assert_eq!(contains_pattern("50%_"), "%50\\%\\_%");
+    }
+}

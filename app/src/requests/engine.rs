@@ -1,0 +1,441 @@
+//! The request engine on the server: sending a request, the patient's
+//! cancelling it, staff changing its status. Each writes the request, its
+//! history, its audit row and any mail in one transaction, and tells the
+//! open pages once it committed.
+
+use super::events::RequestEvent;
+use super::{HistoryEntry, RequestDetail, RequestSummary};
+use crate::auth::{PatientSession, StaffSession};
+use crate::context::{internal, request_meta, ServerContext};
+use crate::db::audit::{self, Action, Actor, Entry};
+use crate::db::requests::{self, HistoryRow, NewRequest, RequestRow, Scope};
+use crate::db::{accounts, patients, WriteTx};
+use crate::domain::request::{
+    optional_text, request_number, RequestContent, RequestKind, RequestStatus, LONG_TEXT_MAX,
+};
+use crate::domain::{FieldErrors, Problem, StaffRole};
+use crate::error::AppError;
+use crate::mail::{self, locale_of, StatusChange};
+use chrono::Datelike;
+
+/// Sends a request for `patient`; the same form (`idempotency_key`) sent
+/// again returns the first one's number and creates nothing.
+pub async fn submit(
+    context: &ServerContext,
+    patient: &PatientSession,
+    content: &RequestContent,
+    idempotency_key: &str,
+    form: &str,
+) -> Result<String, AppError> {
+    let now = context.clock.now();
+    let kind = content.kind();
+    let json = serde_json::to_string(content).map_err(internal)?;
+    let mut tx = context.db.begin_write().await?;
+    if let Some(number) =
+        requests::number_by_key(&mut tx, patient.patient_id, idempotency_key).await?
+    {
+        return Ok(number);
+    }
+    let department_id = requests::route(&mut tx, kind.as_str())
+        .await?
+        .ok_or_else(|| {
+            internal(format_args!(
+                "no department takes {} requests",
+                kind.as_str()
+            ))
+        })?;
+    let year = context.clinic.local_date(now).year();
+    let number = request_number(year, requests::next_number(&mut tx, year).await?);
+    let inserted = requests::insert(
+        &mut tx,
+        &NewRequest {
+            number: &number,
+            patient_id: patient.patient_id,
+            kind: kind.as_str(),
+            department_id,
+            content: &json,
+            idempotency_key,
+        },
+        now,
+    )
+    .await?;
+    let Some(request_id) = inserted else {
+        // The same form, sent alongside, committed first (PostgreSQL): undo
+        // our number and answer with theirs.
+        drop(tx);
+        let mut tx = context.db.begin_write().await?;
+        return requests::number_by_key(&mut tx, patient.patient_id, idempotency_key)
+            .await?
+            .ok_or_else(|| internal("a request with this form's key vanished"));
+    };
+    requests::add_history(
+        &mut tx,
+        request_id,
+        RequestStatus::Sent.as_str(),
+        None,
+        "",
+        now,
+    )
+    .await?;
+    requests::delete_draft(&mut tx, patient.patient_id, form).await?;
+    let origin = request_meta().origin();
+    audit::record(
+        &mut tx,
+        &Entry {
+            detail: &number,
+            ..Entry::by_patient(Action::RequestSent, patient.patient_id, &origin)
+        },
+        now,
+    )
+    .await?;
+    let event = RequestEvent {
+        patient_id: patient.patient_id,
+        number: number.clone(),
+        status: RequestStatus::Sent.as_str().to_owned(),
+    };
+    commit_and_tell(context, tx, event).await?;
+    Ok(number)
+}
+
+async fn commit_and_tell(
+    context: &ServerContext,
+    mut tx: WriteTx,
+    event: RequestEvent,
+) -> Result<(), AppError> {
+    context.events.notify_in(&mut tx, &event).await?;
+    tx.commit().await?;
+    context.events.publish(event);
+    Ok(())
+}
+
+/// Sends the request of a patient's form: `parsed` is the form checked by
+/// its kind's rules. A form with mistakes writes nothing (but its draft,
+/// when it was posted without JavaScript); a sent one leads the browser to
+/// the new request's page.
+pub async fn send_form<F: serde::Serialize>(
+    context: &ServerContext,
+    patient: &PatientSession,
+    form: &str,
+    fields: &F,
+    idempotency_key: &str,
+    parsed: Result<RequestContent, FieldErrors>,
+) -> Result<String, AppError> {
+    let key = crate::domain::request::idempotency_key(idempotency_key);
+    let (content, key) = match (parsed, key) {
+        (Ok(content), Ok(key)) => (content, key),
+        (parsed, key) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if let Err(problem) = key {
+                errors.add(crate::domain::FORM, problem);
+            }
+            keep_draft(context, patient, form, fields).await?;
+            return Err(errors.into());
+        }
+    };
+    let number = submit(context, patient, &content, &key, form).await?;
+    crate::context::redirect_plain_form(
+        &request_meta(),
+        &format!("{}?sent=1", super::request_path(&number)),
+    );
+    Ok(number)
+}
+
+/// Saves what was typed into a form posted without JavaScript that came
+/// back with a mistake, so the page shows it again.
+async fn keep_draft<T: serde::Serialize>(
+    context: &ServerContext,
+    patient: &PatientSession,
+    form: &str,
+    fields: &T,
+) -> Result<(), AppError> {
+    if !request_meta().accepts_html {
+        return Ok(());
+    }
+    let json = serde_json::to_string(fields).map_err(internal)?;
+    requests::save_draft(
+        &context.db,
+        patient.patient_id,
+        form,
+        &json,
+        context.clock.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// How long a draft waits for the page it goes back to.
+const DRAFT_KEPT: chrono::Duration = chrono::Duration::hours(1);
+
+/// The draft of `form`, if the patient's last plain post of it failed.
+pub async fn draft(
+    context: &ServerContext,
+    patient: &PatientSession,
+    form: &str,
+) -> Result<Option<std::collections::HashMap<String, String>>, AppError> {
+    let since = context.clock.now() - DRAFT_KEPT;
+    Ok(
+        requests::draft(&context.db, patient.patient_id, form, since)
+            .await?
+            .and_then(|json| serde_json::from_str(&json).ok()),
+    )
+}
+
+fn status_of(row: &RequestRow) -> Result<RequestStatus, AppError> {
+    RequestStatus::parse(&row.status).ok_or_else(|| {
+        internal(format_args!(
+            "request {} has status {}",
+            row.number, row.status
+        ))
+    })
+}
+
+fn kind_of(row: &RequestRow) -> Result<RequestKind, AppError> {
+    RequestKind::parse(&row.kind)
+        .ok_or_else(|| internal(format_args!("request {} has kind {}", row.number, row.kind)))
+}
+
+fn content_of(row: &RequestRow) -> Result<RequestContent, AppError> {
+    serde_json::from_str(&row.content)
+        .map_err(|e| internal(format_args!("request {} content: {e}", row.number)))
+}
+
+/// The list line of a request.
+pub fn summary(context: &ServerContext, row: &RequestRow) -> Result<RequestSummary, AppError> {
+    Ok(RequestSummary {
+        number: row.number.clone(),
+        kind: kind_of(row)?,
+        status: status_of(row)?,
+        summary: content_of(row)?.summary(),
+        sent: context.clinic.local_time(row.created_at),
+        updated: context.clinic.local_time(row.updated_at),
+    })
+}
+
+/// A request in full, with its history.
+pub async fn detail(context: &ServerContext, row: &RequestRow) -> Result<RequestDetail, AppError> {
+    let history = requests::history(&context.db, row.id).await?;
+    let status = status_of(row)?;
+    Ok(RequestDetail {
+        number: row.number.clone(),
+        kind: kind_of(row)?,
+        status,
+        content: content_of(row)?,
+        department: row.department_name.clone(),
+        sent: context.clinic.local_time(row.created_at),
+        history: history
+            .into_iter()
+            .map(|entry: HistoryRow| HistoryEntry {
+                status: RequestStatus::parse(&entry.status).unwrap_or(status),
+                at: context.clinic.local_time(entry.at),
+                staff_name: entry.staff_name,
+                comment: entry.comment,
+            })
+            .collect(),
+        patient_may_cancel: status.patient_may_cancel(),
+        assigned_to: row.assigned_name.clone(),
+    })
+}
+
+/// The patient cancels their own request, before work on it began.
+pub async fn cancel(
+    context: &ServerContext,
+    patient: &PatientSession,
+    number: &str,
+) -> Result<(), AppError> {
+    let now = context.clock.now();
+    let mut tx = context.db.begin_write().await?;
+    let row = requests::of_patient_for_update(&mut tx, patient.patient_id, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let status = status_of(&row)?;
+    if !status.patient_may_cancel()
+        || !requests::set_status(
+            &mut tx,
+            row.id,
+            status.as_str(),
+            RequestStatus::Cancelled.as_str(),
+            now,
+        )
+        .await?
+    {
+        return Err(AppError::form(Problem::NotCancellable));
+    }
+    requests::add_history(
+        &mut tx,
+        row.id,
+        RequestStatus::Cancelled.as_str(),
+        None,
+        "",
+        now,
+    )
+    .await?;
+    let origin = request_meta().origin();
+    audit::record(
+        &mut tx,
+        &Entry {
+            detail: number,
+            ..Entry::by_patient(Action::RequestCancelled, patient.patient_id, &origin)
+        },
+        now,
+    )
+    .await?;
+    let event = RequestEvent {
+        patient_id: patient.patient_id,
+        number: number.to_owned(),
+        status: RequestStatus::Cancelled.as_str().to_owned(),
+    };
+    commit_and_tell(context, tx, event).await
+}
+
+/// Which requests this staff member works on: an admin every department,
+/// an operator their own.
+pub fn scope_of(staff: &StaffSession) -> Scope {
+    if staff.has(StaffRole::Admin) {
+        Scope::All
+    } else {
+        Scope::DepartmentsOf(staff.staff_id)
+    }
+}
+
+/// Staff move a request on, with an optional comment to the patient (a
+/// rejection must say why). The patient is e-mailed unless they opted out.
+pub async fn change_status(
+    context: &ServerContext,
+    staff: &StaffSession,
+    number: &str,
+    to: &str,
+    comment: &str,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    let to = errors.check(
+        "status",
+        match to.trim() {
+            "" => Err(Problem::Required),
+            text => RequestStatus::parse(text).ok_or(Problem::ChoiceInvalid),
+        },
+    );
+    let comment = errors
+        .check("comment", optional_text(comment, LONG_TEXT_MAX))
+        .map(Option::unwrap_or_default);
+    if to == Some(RequestStatus::Rejected) && comment.as_deref() == Some("") {
+        errors.add("comment", Problem::ReasonForRejectionRequired);
+    }
+    errors.into_result()?;
+    let (Some(to), Some(comment)) = (to, comment) else {
+        return Err(internal("checked fields missing"));
+    };
+
+    let now = context.clock.now();
+    let mut tx = context.db.begin_write().await?;
+    let row = requests::in_scope_for_update(&mut tx, scope_of(staff), number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let from = status_of(&row)?;
+    if !from.staff_may_set(to)
+        || !requests::set_status(&mut tx, row.id, from.as_str(), to.as_str(), now).await?
+    {
+        return Err(AppError::field("status", Problem::StatusChangeNotAllowed));
+    }
+    requests::add_history(
+        &mut tx,
+        row.id,
+        to.as_str(),
+        Some(staff.staff_id),
+        &comment,
+        now,
+    )
+    .await?;
+    let detail = format!("{number}: {}", to.as_str());
+    let origin = request_meta().origin();
+    audit::record(
+        &mut tx,
+        &Entry {
+            detail: &detail,
+            ..Entry::new(
+                Action::RequestStatusChanged,
+                Actor::Staff(staff.staff_id),
+                Some(row.patient_id),
+                &origin,
+            )
+        },
+        now,
+    )
+    .await?;
+    let mailed = queue_status_mail(context, &mut tx, &row, to, &comment, now).await?;
+    let event = RequestEvent {
+        patient_id: row.patient_id,
+        number: number.to_owned(),
+        status: to.as_str().to_owned(),
+    };
+    commit_and_tell(context, tx, event).await?;
+    if mailed {
+        context.mail_wake.notify_one();
+    }
+    Ok(())
+}
+
+/// Queues the status mail to the agreement's e-mail — the one address
+/// personal data may go to — unless the patient opted out.
+async fn queue_status_mail(
+    context: &ServerContext,
+    tx: &mut WriteTx,
+    row: &RequestRow,
+    to: RequestStatus,
+    comment: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, AppError> {
+    let Some(account) = accounts::by_patient(&context.db, row.patient_id).await? else {
+        return Ok(false);
+    };
+    if !account.status_mail {
+        return Ok(false);
+    }
+    let Some(contacts) = patients::agreement_contacts(&context.db, row.patient_id).await? else {
+        return Ok(false);
+    };
+    let message = mail::request_status_message(
+        locale_of(&account.locale),
+        &account.address_as,
+        &StatusChange {
+            number: &row.number,
+            kind: kind_of(row)?,
+            status: to,
+            comment,
+        },
+        &context.mail.public_url,
+        &context.clinic,
+    );
+    mail::queue(tx, &context.mail, &contacts.email, &message, now).await?;
+    Ok(true)
+}
+
+/// «Взять в работу»: the request is now this staff member's.
+pub async fn take(
+    context: &ServerContext,
+    staff: &StaffSession,
+    number: &str,
+) -> Result<(), AppError> {
+    let now = context.clock.now();
+    let mut tx = context.db.begin_write().await?;
+    let row = requests::in_scope_for_update(&mut tx, scope_of(staff), number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    requests::assign(&mut tx, row.id, staff.staff_id, now).await?;
+    let origin = request_meta().origin();
+    audit::record(
+        &mut tx,
+        &Entry {
+            detail: number,
+            ..Entry::new(
+                Action::RequestAssigned,
+                Actor::Staff(staff.staff_id),
+                Some(row.patient_id),
+                &origin,
+            )
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,457 @@
+//! Requests («заявки») as the patient follows them: what the pages show of
+//! a request, the server functions that list, open and cancel the
+//! patient's own, and the pieces every request page uses — the status
+//! badge, the timeline, the content, the form's idempotency key and the
+//! live updates.
+
+#[cfg(feature = "ssr")]
+pub mod engine;
+#[cfg(feature = "ssr")]
+pub mod events;
+
+use crate::domain::request::{FeedbackType, RequestContent, RequestKind, RequestStatus, TimeOfDay};
+use crate::error::AppError;
+use crate::i18n::{t, td_string, use_i18n, Locale};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A request as lists show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestSummary {
+    pub number: String,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
+    /// What it is about, in one line.
+    pub summary: String,
+    /// When it was sent, in the clinic's time.
+    pub sent: String,
+    pub updated: String,
+}
+
+/// One status a request has had.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub status: RequestStatus,
+    pub at: String,
+    /// Who changed it; `None` when the patient did (sent, cancelled).
+    pub staff_name: Option<String>,
+    /// What staff wrote to the patient.
+    pub comment: String,
+}
+
+/// A request in full.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub number: String,
+    pub kind: RequestKind,
+    pub status: RequestStatus,
+    pub content: RequestContent,
+    pub department: String,
+    pub sent: String,
+    pub history: Vec<HistoryEntry>,
+    pub patient_may_cancel: bool,
+    pub assigned_to: Option<String>,
+}
+
+pub fn kind_label(kind: RequestKind, locale: Locale) -> &'static str {
+    match kind {
+        RequestKind::Booking => td_string!(locale, request.kind_booking),
+        RequestKind::Document => td_string!(locale, request.kind_document),
+        RequestKind::CancelAppointment => td_string!(locale, request.kind_cancel_appointment),
+        RequestKind::ChangeAppointment => td_string!(locale, request.kind_change_appointment),
+        RequestKind::RadiologyReport => td_string!(locale, request.kind_radiology_report),
+        RequestKind::HomeVisit => td_string!(locale, request.kind_home_visit),
+        RequestKind::Feedback => td_string!(locale, request.kind_feedback),
+    }
+}
+
+pub fn status_label(status: RequestStatus, locale: Locale) -> &'static str {
+    match status {
+        RequestStatus::Sent => td_string!(locale, request.status_sent),
+        RequestStatus::Accepted => td_string!(locale, request.status_accepted),
+        RequestStatus::InProgress => td_string!(locale, request.status_in_progress),
+        RequestStatus::Done => td_string!(locale, request.status_done),
+        RequestStatus::Rejected => td_string!(locale, request.status_rejected),
+        RequestStatus::Cancelled => td_string!(locale, request.status_cancelled),
+    }
+}
+
+pub fn time_of_day_label(time: TimeOfDay, locale: Locale) -> &'static str {
+    match time {
+        TimeOfDay::Morning => td_string!(locale, booking.morning),
+        TimeOfDay::Afternoon => td_string!(locale, booking.afternoon),
+        TimeOfDay::Evening => td_string!(locale, booking.evening),
+    }
+}
+
+pub fn feedback_type_label(feedback: FeedbackType, locale: Locale) -> &'static str {
+    match feedback {
+        FeedbackType::Error => td_string!(locale, feedback.type_error),
+        FeedbackType::Suggestion => td_string!(locale, feedback.type_suggestion),
+    }
+}
+
+/// The patient's requests, newest first; `kind` and `status` empty for all.
+#[server(endpoint = "requests/list")]
+pub async fn my_requests(kind: String, status: String) -> Result<Vec<RequestSummary>, AppError> {
+    crate::context::reply(server::my_requests(kind, status).await)
+}
+
+/// One of the patient's requests in full.
+#[server(endpoint = "requests/one")]
+pub async fn my_request(number: String) -> Result<RequestDetail, AppError> {
+    crate::context::reply(server::my_request(number).await)
+}
+
+/// What the patient typed into `form` before a plain post of it (no wasm)
+/// came back with a mistake; empty otherwise.
+#[server(endpoint = "requests/draft")]
+pub async fn form_draft(form: String) -> Result<HashMap<String, String>, AppError> {
+    crate::context::reply(server::form_draft(form).await)
+}
+
+/// «Отменить заявку», while work on it has not begun.
+#[server(endpoint = "requests/cancel")]
+pub async fn cancel_request(number: String) -> Result<(), AppError> {
+    crate::context::reply(server::cancel_request(number).await)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::{engine, RequestDetail, RequestSummary};
+    use crate::context::{current_patient, redirect_plain_form, request_meta, server_context};
+    use crate::db::requests;
+    use crate::domain::request::{is_request_number, RequestKind, RequestStatus};
+    use crate::domain::{FieldErrors, Problem};
+    use crate::error::AppError;
+    use std::collections::HashMap;
+
+    pub async fn my_requests(
+        kind: String,
+        status: String,
+    ) -> Result<Vec<RequestSummary>, AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let mut errors = FieldErrors::new();
+        let kind = match kind.as_str() {
+            "" => None,
+            text => errors.check(
+                "kind",
+                RequestKind::parse(text).ok_or(Problem::ChoiceInvalid),
+            ),
+        };
+        let status = match status.as_str() {
+            "" => None,
+            text => errors.check(
+                "status",
+                RequestStatus::parse(text).ok_or(Problem::ChoiceInvalid),
+            ),
+        };
+        errors.into_result()?;
+        let rows = requests::of_patient(
+            &context.db,
+            patient.patient_id,
+            kind.map(RequestKind::as_str),
+            status.map(RequestStatus::as_str),
+        )
+        .await?;
+        rows.iter()
+            .map(|row| engine::summary(&context, row))
+            .collect()
+    }
+
+    pub async fn form_draft(form: String) -> Result<HashMap<String, String>, AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        Ok(engine::draft(&context, &patient, &form)
+            .await?
+            .unwrap_or_default())
+    }
+
+    pub async fn my_request(number: String) -> Result<RequestDetail, AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        // Another patient's number and a made-up one get the same answer.
+        if !is_request_number(&number) {
+            return Err(AppError::NotFound);
+        }
+        let row = requests::of_patient_by_number(&context.db, patient.patient_id, &number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        engine::detail(&context, &row).await
+    }
+
+    pub async fn cancel_request(number: String) -> Result<(), AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        if !is_request_number(&number) {
+            return Err(AppError::NotFound);
+        }
+        engine::cancel(&context, &patient, &number).await?;
+        redirect_plain_form(&request_meta(), &request_path(&number));
+        Ok(())
+    }
+
+    /// The page of a request, for a redirect.
+    pub fn request_path(number: &str) -> String {
+        format!("/requests/{}", leptos_router::location::Url::escape(number))
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::request_path;
+
+/// The status as a coloured label (the colour only repeats the word).
+#[component]
+pub fn StatusBadge(status: RequestStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <span class=format!("status status-{}", status.as_str())>
+            {move || status_label(status, i18n.get_locale())}
+        </span>
+    }
+}
+
+/// A list of requests, each opening its own page.
+#[component]
+pub fn RequestList(requests: Vec<RequestSummary>) -> impl IntoView {
+    let i18n = use_i18n();
+    if requests.is_empty() {
+        return view! { <p class="empty">{t!(i18n, request.none)}</p> }.into_any();
+    }
+    view! {
+        <ul class="request-list">
+            {requests
+                .into_iter()
+                .map(|request| {
+                    let href = format!("/requests/{}", request.number);
+                    view! {
+                        <li class="request-item">
+                            <a href=href class="request-link">
+                                <span class="request-head">
+                                    <strong class="request-number">{request.number.clone()}</strong>
+                                    <StatusBadge status=request.status/>
+                                </span>
+                                <span class="request-kind">{move || kind_label(request.kind, i18n.get_locale())}</span>
+                                <span class="request-summary">{request.summary.clone()}</span>
+                                <span class="field-hint">{t!(i18n, request.sent_at)} " " {request.sent.clone()}</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// The statuses a request has had, oldest first, with staff comments.
+#[component]
+pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ol class="timeline">
+            {history
+                .into_iter()
+                .map(|entry| {
+                    view! {
+                        <li class="timeline-entry">
+                            <StatusBadge status=entry.status/>
+                            <span class="field-hint">
+                                {entry.at.clone()}
+                                {entry.staff_name.clone().map(|name| format!(" · {name}"))}
+                            </span>
+                            {(!entry.comment.is_empty()).then(|| view! {
+                                <p class="timeline-comment">
+                                    <span class="visually-hidden">{t!(i18n, request.comment)} " "</span>
+                                    {entry.comment.clone()}
+                                </p>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// One fact of a request's content; nothing when the patient left it empty.
+fn fact(label: &'static str, value: Option<String>) -> impl IntoView {
+    value.map(|value| view! { <dt>{label}</dt> <dd>{value}</dd> })
+}
+
+/// What the patient sent, field by field, with the form's labels.
+#[component]
+pub fn RequestContentView(content: RequestContent) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let locale = i18n.get_locale();
+        let facts = match content.clone() {
+            RequestContent::Booking(b) => view! {
+                {fact(td_string!(locale, booking.reason), Some(b.reason))}
+                {fact(td_string!(locale, booking.desired_date), Some(b.desired_date.format("%d.%m.%Y").to_string()))}
+                {fact(td_string!(locale, booking.specialist), b.specialist)}
+                {fact(td_string!(locale, booking.clinic), b.clinic.map(|c| c.name))}
+                {fact(td_string!(locale, booking.time_of_day), b.time_of_day.map(|t| time_of_day_label(t, locale).to_owned()))}
+                {fact(td_string!(locale, request.comment), b.comment)}
+            }
+            .into_any(),
+            RequestContent::HomeVisit(h) => view! {
+                {fact(td_string!(locale, home_visit.phone), Some(h.phone))}
+                {fact(td_string!(locale, home_visit.street), Some(h.street))}
+                {fact(td_string!(locale, home_visit.house), Some(h.house))}
+                {fact(td_string!(locale, home_visit.building), h.building)}
+                {fact(td_string!(locale, home_visit.apartment), Some(h.apartment))}
+                {fact(td_string!(locale, home_visit.entrance), h.entrance)}
+                {fact(td_string!(locale, home_visit.floor), h.floor)}
+                {fact(td_string!(locale, home_visit.intercom), h.intercom)}
+                {fact(td_string!(locale, home_visit.reason), Some(h.reason))}
+                {fact(td_string!(locale, home_visit.desired_time), h.desired_time)}
+                {fact(td_string!(locale, request.comment), h.comment)}
+            }
+            .into_any(),
+            RequestContent::Feedback(f) => view! {
+                {fact(td_string!(locale, feedback.type_label), Some(feedback_type_label(f.feedback_type, locale).to_owned()))}
+                {fact(td_string!(locale, feedback.message), Some(f.message))}
+            }
+            .into_any(),
+        };
+        view! { <dl class="facts">{facts}</dl> }
+    }
+}
+
+/// The hidden input with a form's idempotency key: made once per form
+/// shown — by the server while it renders, so the form works before the
+/// wasm loads; by the browser for a page it builds itself — so the same
+/// form sent twice is one request.
+#[component]
+pub fn FormKey() -> impl IntoView {
+    let key = SharedValue::new(new_key).into_inner();
+    view! { <input type="hidden" name="idempotency_key" value=key/> }
+}
+
+#[cfg(feature = "ssr")]
+fn new_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn new_key() -> String {
+    let mut bytes = [0u8; 16];
+    #[cfg(feature = "hydrate")]
+    if let Ok(crypto) = window().crypto() {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The state of a request form as its page keeps it: what the patient
+/// typed before a plain post came back (`draft`), and where to go once the
+/// request is sent.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct FormStart {
+    pub draft: HashMap<String, String>,
+}
+
+impl FormStart {
+    /// The draft's value of `field`, or `fallback`.
+    pub fn value(&self, field: &str, fallback: Option<String>) -> String {
+        self.draft
+            .get(field)
+            .cloned()
+            .or(fallback)
+            .unwrap_or_default()
+    }
+}
+
+/// Loads the draft of `form` when the page came back from a plain post
+/// with a mistake (leptos puts `__err` in the address).
+pub fn form_start(form: &'static str) -> Resource<Result<FormStart, AppError>> {
+    let came_back =
+        leptos_router::hooks::use_query_map().with_untracked(|query| query.get("__err").is_some());
+    Resource::new(
+        || (),
+        move |_| async move {
+            if came_back {
+                form_draft(form.to_owned())
+                    .await
+                    .map(|draft| FormStart { draft })
+            } else {
+                Ok(FormStart::default())
+            }
+        },
+    )
+}
+
+/// Once `action` has sent its request, shows the new request's page.
+pub fn show_sent_request<S>(action: ServerAction<S>)
+where
+    S: leptos::server_fn::ServerFn<Output = String, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(number)) = action.value().get() {
+            navigate(
+                &format!(
+                    "/requests/{}?sent=1",
+                    leptos_router::location::Url::escape(&number)
+                ),
+                Default::default(),
+            );
+        }
+    });
+}
+
+/// What the live stream says about a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestNews {
+    pub number: String,
+    pub status: RequestStatus,
+}
+
+/// Where a signed-in patient's page hears of their requests' changes.
+pub const EVENTS_PATH: &str = "/events/requests";
+
+/// Listens for changes of the patient's requests while the page is open and
+/// returns the latest one heard (`None` until then). Does nothing on the
+/// server.
+pub fn request_news() -> ReadSignal<Option<RequestNews>> {
+    let (news, set_news) = signal(None::<RequestNews>);
+    #[cfg(feature = "hydrate")]
+    listen(set_news);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_news;
+    news
+}
+
+#[cfg(feature = "hydrate")]
+fn listen(set_news: WriteSignal<Option<RequestNews>>) {
+    use leptos::wasm_bindgen::closure::Closure;
+    use leptos::wasm_bindgen::JsCast;
+    use send_wrapper::SendWrapper;
+
+    let Ok(source) = web_sys::EventSource::new(EVENTS_PATH) else {
+        return;
+    };
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            if let Some(news) = event
+                .data()
+                .as_string()
+                .and_then(|data| serde_json::from_str::<RequestNews>(&data).ok())
+            {
+                set_news.set(Some(news));
+            }
+        });
+    source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let kept = SendWrapper::new((source, on_message));
+    on_cleanup(move || {
+        let (source, _on_message) = kept.take();
+        source.close();
+    });
+}

@@ -1,0 +1,60 @@
+//! What the sections that send requests share: the two tabs — the form,
+//! and the list of what was sent from this section — and that list, which
+//! follows status changes live.
+
+use crate::domain::request::RequestKind;
+use crate::forms::FormError;
+use crate::i18n::{t, use_i18n};
+use crate::layout::PageTitle;
+use crate::requests::{my_requests, request_news, RequestList};
+use crate::sections::Section;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// A section that sends requests of `kind`: its heading and two tabs,
+/// «Новая заявка» (`form`) and «Список заявок», as links (`?tab=list`), so
+/// both work before the wasm loads and the back button goes between them.
+#[component]
+pub fn RequestSection(section: Section, kind: RequestKind, form: fn() -> AnyView) -> impl IntoView {
+    let i18n = use_i18n();
+    let query = leptos_router::hooks::use_query_map();
+    let on_list = Memo::new(move |_| query.with(|q| q.get("tab").as_deref() == Some("list")));
+    let current = move |list_tab: bool| (on_list.get() == list_tab).then_some("page");
+    view! {
+        <PageTitle text=Signal::derive(move || section.label(i18n.get_locale()))/>
+        <nav class="tabs" aria-label=move || section.label(i18n.get_locale())>
+            // Plain links: the router's own would mark both as current,
+            // since they differ only in the query.
+            <a href=section.path() class="tab" aria-current=move || current(false)>
+                {t!(i18n, request.tab_form)}
+            </a>
+            <a href=format!("{}?tab=list", section.path()) class="tab" aria-current=move || current(true)>
+                {t!(i18n, request.tab_list)}
+            </a>
+        </nav>
+        {move || if on_list.get() { view! { <SectionRequests kind/> }.into_any() } else { form() }}
+    }
+}
+
+/// The patient's requests of one kind, newest first, refreshed whenever
+/// one of their requests changes.
+#[component]
+fn SectionRequests(kind: RequestKind) -> impl IntoView {
+    let i18n = use_i18n();
+    let news = request_news();
+    let requests = Resource::new(
+        move || news.get(),
+        move |_| my_requests(kind.as_str().to_owned(), String::new()),
+    );
+    view! {
+        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match requests.await {
+                    Ok(list) => view! { <RequestList requests=list/> }.into_any(),
+                    Err(error) => view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                }
+            })}
+        </Transition>
+        <p><A href=Section::Requests.path()>{t!(i18n, request.all_requests)}</A></p>
+    }
+}
