@@ -31,7 +31,9 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 step "integration tests on PostgreSQL"
-TEST_DATABASE_URL="$POSTGRES_URL" cargo test -p server --test api
+# The same package selection as the SQLite run: `-p server` alone resolves
+# another feature set and rebuilds app and server (two minutes here).
+TEST_DATABASE_URL="$POSTGRES_URL" cargo test -p app -p server --test api
 
 # Server and wasm both built by cargo-leptos, as for serving: the two halves
 # must be compiled with the same settings or hydration fails.

@@ -289,9 +289,9 @@ pub fn request_status_message(
         ),
     };
     let link = format!(
-        "{}/requests/{}",
+        "{}{}",
         public_url.trim_end_matches('/'),
-        utf8_path_segment(number)
+        crate::requests::request_path(number)
     );
     let comment_text = if change.comment.is_empty() {
         String::new()
@@ -321,21 +321,10 @@ pub fn request_status_message(
             "{hello}\n\n{lead}\n{comment_text}\n{open} {link}\n{opt_out}\n\n{sign_text}\n"
         ),
         html: html_page(locale, &html),
-        sensitive: false,
+        // The staff comment may speak of the patient's health: not kept
+        // once delivered.
+        sensitive: true,
     }
-}
-
-/// A path segment with everything but unreserved ASCII percent-encoded.
-fn utf8_path_segment(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 /// Queues `message` for `recipient` in the caller's transaction, under a new
@@ -444,7 +433,7 @@ mod tests {
         assert!(message.html.contains("&lt;после 14:00&gt;"));
         assert!(message
             .text
-            .contains("https://lk.example.ru/requests/%D0%97-2026-000123"));
-        assert!(!message.sensitive);
+            .contains("https://lk.example.ru/requests/%D0%97%2D2026%2D000123"));
+        assert!(message.sensitive, "the comment is not kept after sending");
     }
 }

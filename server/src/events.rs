@@ -64,7 +64,13 @@ impl Follow {
                         });
                         return Some((Ok(Event::default().data(data.to_string())), self));
                     }
-                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Ok(_) => {}
+                    // Some news went by unheard: the page reads everything
+                    // again rather than show a stale status.
+                    Err(RecvError::Lagged(_)) => {
+                        let data = serde_json::json!({ "number": "", "status": null });
+                        return Some((Ok(Event::default().data(data.to_string())), self));
+                    }
                     Err(RecvError::Closed) => return None,
                 },
                 _ = self.check.tick() => {
@@ -100,18 +106,20 @@ pub async fn request_events(
 }
 
 /// On PostgreSQL: passes other instances' request news to this one's
-/// pages, reconnecting whenever the connection drops.
+/// pages, on a connection of its own (not one of the pool's, which it would
+/// hold for good), reconnecting whenever the connection drops.
 pub fn listen_to_other_instances(
     db: &Db,
+    database_url: &str,
     events: &RequestEvents,
 ) -> Option<tokio::task::JoinHandle<()>> {
-    let Db::Postgres(pool) = db else {
+    let Db::Postgres(_) = db else {
         return None;
     };
-    let (pool, events) = (pool.clone(), events.clone());
+    let (url, events) = (database_url.to_owned(), events.clone());
     Some(tokio::spawn(async move {
         loop {
-            match sqlx::postgres::PgListener::connect_with(&pool).await {
+            match sqlx::postgres::PgListener::connect(&url).await {
                 Ok(mut listener) => match listener.listen(CHANNEL).await {
                     Ok(()) => loop {
                         match listener.recv().await {

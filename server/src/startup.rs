@@ -80,6 +80,7 @@ pub struct Application {
     mail_worker: MailWorker,
     mail_in_background: bool,
     shutdown: watch::Sender<bool>,
+    database_url: String,
 }
 
 impl Application {
@@ -161,6 +162,7 @@ impl Application {
             mail_worker,
             mail_in_background: config.mail_in_background,
             shutdown,
+            database_url: config.database_url.clone(),
         })
     }
 
@@ -194,7 +196,8 @@ impl Application {
     ) -> std::io::Result<()> {
         tracing::info!("listening on http://{}", self.listener.local_addr()?);
         let (stop_worker, worker_stopped) = watch::channel(false);
-        let listener = events::listen_to_other_instances(&self.db, &self.server.events);
+        let listener =
+            events::listen_to_other_instances(&self.db, &self.database_url, &self.server.events);
         let worker = self.mail_in_background.then(|| {
             tokio::spawn(
                 self.mail_worker

@@ -6,6 +6,7 @@ mod layout;
 mod patients;
 mod queue;
 mod reception;
+mod routes;
 mod sign_in;
 mod staff;
 
@@ -15,5 +16,6 @@ pub use queue::{
     ChangeRequestStatus, QueuePageView, RequestQueue, StaffRequest, StaffRequestPage, TakeRequest,
 };
 pub use reception::{OpenCabinet, OpenCabinetPage};
+pub use routes::{RequestRouting, SetRequestRoute};
 pub use sign_in::{AdminLoginPage, StaffSignIn, StaffSignOut};
 pub use staff::{CreateStaff, DisableStaff, StaffPage, UpdateStaff};

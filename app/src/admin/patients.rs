@@ -17,7 +17,7 @@ pub async fn disable_cabinet(mis_patient_id: String) -> Result<(), AppError> {
 mod server {
     use super::AppError;
     use crate::context::{request_meta, require_staff, server_context};
-    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::audit::{self, Action, Entry};
     use crate::db::sessions::{self, EndReason, Subject};
     use crate::db::{accounts, patients};
     use crate::domain::{patient, Problem, StaffRole};
@@ -45,9 +45,9 @@ mod server {
         .await?;
         audit::record(
             &mut tx,
-            &Entry::new(
+            &Entry::by_staff(
                 Action::CabinetDisabled,
-                Actor::Staff(admin.staff_id),
+                admin.staff_id,
                 Some(patient.id),
                 &request_meta().origin(),
             ),
@@ -134,7 +134,8 @@ mod search {
     const PATIENT_PAGE_SIZE: i64 = 20;
     use crate::context::{require_staff, server_context};
     use crate::db::patients::{self, name_key, PatientSearch};
-    use crate::domain::{login_key, patient, FieldErrors, Problem, StaffRole};
+    use crate::domain::request::page_number;
+    use crate::domain::{login_key, patient, FieldErrors, StaffRole};
     use crate::error::AppError;
 
     pub async fn find_patients(
@@ -149,18 +150,12 @@ mod search {
         let mut errors = FieldErrors::new();
         let birth_date = match birth_date.trim() {
             "" => None,
-            text => errors.check("birth_date", patient::date(text)),
+            text => errors.check(
+                "birth_date",
+                patient::birth_date(text, context.clinic.local_date(context.clock.now())),
+            ),
         };
-        let page = match page.trim() {
-            "" => 1,
-            text => errors
-                .check(
-                    "page",
-                    text.parse::<i64>().map_err(|_| Problem::ChoiceInvalid),
-                )
-                .unwrap_or(1)
-                .max(1),
-        };
+        let page = errors.check("page", page_number(&page)).unwrap_or(1);
         errors.into_result()?;
         let text = |s: &str| {
             let s = s.trim();
@@ -169,7 +164,8 @@ mod search {
         let search = PatientSearch {
             name: text(&name).map(|n| name_key(&n)),
             birth_date,
-            mis_patient_id: text(&mis_patient_id),
+            // Compared in upper case, as the queue's search does.
+            mis_patient_id: text(&mis_patient_id).map(|id| id.to_uppercase()),
             login_key: text(&login).map(|l| login_key(&l)),
             limit: PATIENT_PAGE_SIZE,
             offset: (page - 1) * PATIENT_PAGE_SIZE,

@@ -97,16 +97,18 @@ pub async fn take_request(number: String) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::{QueueLine, QueuePage, StaffRequestView};
+    use super::{staff_request_path, QueueLine, QueuePage, StaffRequestView};
 
     /// Requests a queue page shows.
     const PAGE_SIZE: i64 = 20;
+    use crate::context::internal;
     use crate::context::{redirect_plain_form, request_meta, require_staff, server_context};
-    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::audit::{self, Action, Entry};
     use crate::db::patients::{self, name_key};
     use crate::db::requests::{self, QueueQuery};
-    use crate::domain::patient::date;
-    use crate::domain::request::{is_request_number, RequestContent, RequestKind, RequestStatus};
+    use crate::domain::request::{
+        filter_date, is_request_number, page_number, RequestContent, RequestKind, RequestStatus,
+    };
     use crate::domain::{FieldErrors, Problem, StaffRole};
     use crate::error::AppError;
     use crate::requests::engine;
@@ -120,14 +122,6 @@ mod server {
         pub patient: String,
         pub order: String,
         pub page: String,
-    }
-
-    fn optional_date(text: &str) -> Result<Option<NaiveDate>, Problem> {
-        if text.trim().is_empty() {
-            Ok(None)
-        } else {
-            date(text).map(Some)
-        }
     }
 
     pub async fn request_queue(filter: QueueFilter) -> Result<QueuePage, AppError> {
@@ -149,20 +143,9 @@ mod server {
                 RequestStatus::parse(text).ok_or(Problem::ChoiceInvalid),
             ),
         };
-        let from = errors.check("from", optional_date(&filter.from)).flatten();
-        let until = errors
-            .check("until", optional_date(&filter.until))
-            .flatten();
-        let page = match filter.page.trim() {
-            "" => 1,
-            text => errors
-                .check(
-                    "page",
-                    text.parse::<i64>().map_err(|_| Problem::ChoiceInvalid),
-                )
-                .unwrap_or(1)
-                .max(1),
-        };
+        let from = errors.check("from", filter_date(&filter.from)).flatten();
+        let until = errors.check("until", filter_date(&filter.until)).flatten();
+        let page = errors.check("page", page_number(&filter.page)).unwrap_or(1);
         errors.into_result()?;
         // A day in the clinic's calendar, as the instant it starts.
         let offset = Duration::minutes(i64::from(context.clinic.utc_offset_minutes));
@@ -221,9 +204,9 @@ mod server {
             &context.db,
             &Entry {
                 detail: &number,
-                ..Entry::new(
+                ..Entry::by_staff(
                     Action::RequestViewed,
-                    Actor::Staff(staff.staff_id),
+                    staff.staff_id,
                     Some(row.patient_id),
                     &request_meta().origin(),
                 )
@@ -234,7 +217,7 @@ mod server {
         let detail = engine::detail(&context, &row).await?;
         let patient = patients::by_id(&context.db, row.patient_id)
             .await?
-            .ok_or_else(|| crate::context::internal("a request's patient is missing"))?;
+            .ok_or_else(|| internal("a request's patient is missing"))?;
         let contacts = patients::agreement_contacts(&context.db, row.patient_id).await?;
         Ok(StaffRequestView {
             next_statuses: detail.status.staff_next().to_vec(),
@@ -245,13 +228,6 @@ mod server {
             agreement_email: contacts.as_ref().map(|c| c.email.clone()),
             sms_phone: contacts.map(|c| c.sms_phone),
         })
-    }
-
-    fn back_to(number: &str) -> String {
-        format!(
-            "/admin/requests/{}",
-            leptos_router::location::Url::escape(number)
-        )
     }
 
     pub async fn change_request_status(
@@ -265,7 +241,7 @@ mod server {
             return Err(AppError::NotFound);
         }
         engine::change_status(&context, &staff, &number, &status, &comment).await?;
-        redirect_plain_form(&request_meta(), &back_to(&number));
+        redirect_plain_form(&request_meta(), &staff_request_path(&number));
         Ok(())
     }
 
@@ -276,9 +252,17 @@ mod server {
             return Err(AppError::NotFound);
         }
         engine::take(&context, &staff, &number).await?;
-        redirect_plain_form(&request_meta(), &back_to(&number));
+        redirect_plain_form(&request_meta(), &staff_request_path(&number));
         Ok(())
     }
+}
+
+/// The staff page of a request.
+pub fn staff_request_path(number: &str) -> String {
+    format!(
+        "/admin/requests/{}",
+        leptos_router::location::Url::escape(number)
+    )
 }
 
 /// `/admin/requests`: the queue, filtered through the address (a GET form).
@@ -395,7 +379,7 @@ pub fn QueuePageView() -> impl IntoView {
                         </thead>
                         <tbody>
                             {queue.lines.into_iter().map(|line| {
-                                let href = format!("/admin/requests/{}", line.number);
+                                let href = staff_request_path(&line.number);
                                 view! {
                                     <tr>
                                         <td><a href=href>{line.number.clone()}</a></td>

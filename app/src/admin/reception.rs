@@ -49,7 +49,7 @@ mod server {
     use super::{AppError, IssuedCredentials};
     use crate::context::{request_meta, require_staff, server_context};
     use crate::db::accounts::{self, NewTemporaryCredentials};
-    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::audit::{self, Action, Entry};
     use crate::db::patients::{self, NewPatient, NewServiceAgreement};
     use crate::domain::{patient, Email, FieldErrors, Problem, StaffRole};
     use crate::security::{new_temporary_login, new_temporary_password};
@@ -180,9 +180,9 @@ mod server {
         let origin = request_meta().origin();
         audit::record(
             &mut tx,
-            &Entry::new(
+            &Entry::by_staff(
                 Action::TemporaryCredentialsIssued,
-                Actor::Staff(staff.staff_id),
+                staff.staff_id,
                 Some(patient_id),
                 &origin,
             ),

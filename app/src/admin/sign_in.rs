@@ -93,12 +93,7 @@ mod server {
         .await?;
         audit::record(
             &mut tx,
-            &Entry::new(
-                Action::StaffSignedIn,
-                Actor::Staff(credentials.id),
-                None,
-                &origin,
-            ),
+            &Entry::by_staff(Action::StaffSignedIn, credentials.id, None, &origin),
             now,
         )
         .await?;
@@ -120,9 +115,9 @@ mod server {
             sessions::end(&mut tx, member.session_id, EndReason::SignedOut, now).await?;
             audit::record(
                 &mut tx,
-                &Entry::new(
+                &Entry::by_staff(
                     Action::StaffSignedOut,
-                    Actor::Staff(member.staff_id),
+                    member.staff_id,
                     None,
                     &meta.origin(),
                 ),

@@ -1,10 +1,10 @@
 //! «Сотрудники» (admin): create staff accounts, set their roles and an
 //! operator's departments, and disable an account — which ends its sessions
-//! at once.
+//! at once; and which department each kind of request goes to.
 
 use crate::domain::StaffRole;
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError};
+use crate::forms::{action_error, successes, Field, FormError};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -72,7 +72,7 @@ mod server {
     use super::{AppError, StaffOverview, StaffRow};
     use crate::account::rules::new_password_errors;
     use crate::context::{request_meta, require_staff, server_context};
-    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::audit::{self, Action, Entry};
     use crate::db::sessions::{self, EndReason, Subject};
     use crate::db::{departments, staff};
     use crate::domain::{patient, FieldErrors, Login, PasswordContext, Problem, StaffRole};
@@ -189,12 +189,7 @@ mod server {
             &mut tx,
             &Entry {
                 detail: &format!("staff {id}"),
-                ..Entry::new(
-                    Action::StaffCreated,
-                    Actor::Staff(admin.staff_id),
-                    None,
-                    &origin,
-                )
+                ..Entry::by_staff(Action::StaffCreated, admin.staff_id, None, &origin)
             },
             now,
         )
@@ -228,12 +223,7 @@ mod server {
             &mut tx,
             &Entry {
                 detail: &format!("staff {staff_id}: roles"),
-                ..Entry::new(
-                    Action::StaffChanged,
-                    Actor::Staff(admin.staff_id),
-                    None,
-                    &origin,
-                )
+                ..Entry::by_staff(Action::StaffChanged, admin.staff_id, None, &origin)
             },
             now,
         )
@@ -266,12 +256,7 @@ mod server {
             &mut tx,
             &Entry {
                 detail: &format!("staff {staff_id}: disabled"),
-                ..Entry::new(
-                    Action::StaffChanged,
-                    Actor::Staff(admin.staff_id),
-                    None,
-                    &origin,
-                )
+                ..Entry::by_staff(Action::StaffChanged, admin.staff_id, None, &origin)
             },
             now,
         )
@@ -329,14 +314,9 @@ pub fn StaffPage() -> impl IntoView {
     let create = ServerAction::<CreateStaff>::new();
     let update = ServerAction::<UpdateStaff>::new();
     let disable = ServerAction::<DisableStaff>::new();
+    let (created, updated, disabled) = (successes(create), successes(update), successes(disable));
     let overview = Resource::new(
-        move || {
-            (
-                create.version().get(),
-                update.version().get(),
-                disable.version().get(),
-            )
-        },
+        move || (created.get(), updated.get(), disabled.get()),
         |_| load_staff_overview(),
     );
     let create_error = action_error(create);
@@ -402,5 +382,6 @@ pub fn StaffPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+        <super::routes::RoutesCard/>
     }
 }

@@ -311,3 +311,34 @@ pub async fn set_status_mail(
             .map(|_| ())
     })
 }
+
+row! {
+    /// Where and how to tell a patient of a request's status: their
+    /// account's choices and the e-mail of their latest service agreement.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct StatusMailTarget {
+        pub address_as: String,
+        pub locale: String,
+        pub status_mail: bool,
+        pub agreement_email: Option<String>,
+    }
+}
+
+/// The patient's status-mail target, read in the caller's transaction;
+/// `None` without an enabled account.
+pub async fn status_mail_target(
+    tx: &mut WriteTx,
+    patient_id: i64,
+) -> Result<Option<StatusMailTarget>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT a.address_as, a.locale, a.status_mail, \
+             (SELECT s.email FROM service_agreements s WHERE s.patient_id = a.patient_id \
+              ORDER BY s.signed_on DESC, s.id DESC LIMIT 1) AS agreement_email \
+             FROM patient_accounts a WHERE a.patient_id = $1 AND a.disabled_at IS NULL",
+        )
+        .bind(patient_id)
+        .fetch_optional(conn)
+        .await
+    })
+}

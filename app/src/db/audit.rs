@@ -35,6 +35,7 @@ pub enum Action {
     RequestAssigned,
     RequestViewed,
     StatusMailChanged,
+    RequestRouteChanged,
 }
 
 impl Action {
@@ -67,6 +68,7 @@ impl Action {
             Action::RequestAssigned => "request_assigned",
             Action::RequestViewed => "request_viewed",
             Action::StatusMailChanged => "status_mail_changed",
+            Action::RequestRouteChanged => "request_route_changed",
         }
     }
 }
@@ -126,6 +128,16 @@ impl<'a> Entry<'a> {
             detail: "",
             origin,
         }
+    }
+
+    /// A staff member acting, on a patient's data when `patient_id` is given.
+    pub fn by_staff(
+        action: Action,
+        staff_id: i64,
+        patient_id: Option<i64>,
+        origin: &'a Origin,
+    ) -> Entry<'a> {
+        Entry::new(action, Actor::Staff(staff_id), patient_id, origin)
     }
 
     /// A patient acting on their own data.

@@ -254,9 +254,29 @@ macro_rules! row {
 
 pub use {row, with_db, with_tx};
 
+/// `%text%` for `LIKE … ESCAPE '\'`, with LIKE's own characters taken
+/// literally.
+pub fn like_contains(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(like_contains("анна"), "%анна%");
+        assert_eq!(like_contains("50%_\\"), "%50\\%\\_\\\\%");
+    }
 
     #[test]
     fn the_backend_is_chosen_from_the_url_scheme() {

@@ -231,7 +231,7 @@ pub async fn search(
 ) -> Result<(Vec<PatientListing>, i64), sqlx::Error> {
     const FILTER: &str = "FROM patients p LEFT JOIN patient_accounts a ON a.patient_id = p.id \
          WHERE ($1 IS NULL OR p.name_key LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR p.birth_date = $2) \
-         AND ($3 IS NULL OR p.mis_patient_id = $3) AND ($4 IS NULL OR a.login_key = $4)";
+         AND ($3 IS NULL OR UPPER(p.mis_patient_id) = $3) AND ($4 IS NULL OR a.login_key = $4)";
     let rows_sql = format!(
         "SELECT p.mis_patient_id, p.full_name, p.birth_date, a.login, \
          a.disabled_at IS NOT NULL AS cabinet_disabled, \
@@ -240,10 +240,7 @@ pub async fn search(
          {FILTER} ORDER BY p.name_key, p.id LIMIT $6 OFFSET $7"
     );
     let count_sql = format!("SELECT COUNT(*) {FILTER}");
-    let pattern = search
-        .name
-        .as_deref()
-        .map(super::requests::contains_pattern);
+    let pattern = search.name.as_deref().map(super::like_contains);
     with_db!(db, pool => {
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
             .bind(pattern.as_deref())

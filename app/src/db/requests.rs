@@ -14,6 +14,34 @@ pub async fn route(tx: &mut WriteTx, kind: &str) -> Result<Option<i64>, sqlx::Er
     })
 }
 
+/// Every kind's department, as `(kind, department code)`.
+pub async fn routes(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.kind, d.code FROM request_routes r JOIN departments d ON d.id = r.department_id \
+             ORDER BY r.kind",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Sends `kind` to the department with `code`; false if there is none.
+pub async fn set_route(tx: &mut WriteTx, kind: &str, code: &str) -> Result<bool, sqlx::Error> {
+    let affected = with_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE request_routes SET department_id = (SELECT id FROM departments WHERE code = $1) \
+             WHERE kind = $2 AND EXISTS (SELECT 1 FROM departments WHERE code = $1)",
+        )
+        .bind(code)
+        .bind(kind)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })?;
+    Ok(affected > 0)
+}
+
 /// The next number of `year`. The counter row is locked until the
 /// transaction ends, so parallel requests queue for it: no two get the
 /// same number, and a number whose request was rolled back was never seen.
@@ -30,15 +58,16 @@ pub async fn next_number(tx: &mut WriteTx, year: i32) -> Result<i64, sqlx::Error
     })
 }
 
-/// The number of the request this patient already sent with this form.
-pub async fn number_by_key(
+/// The number and content of the request this patient already sent with
+/// this form.
+pub async fn sent_with_key(
     tx: &mut WriteTx,
     patient_id: i64,
     idempotency_key: &str,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<(String, String)>, sqlx::Error> {
     with_tx!(tx, conn => {
-        sqlx::query_scalar(
-            "SELECT number FROM patient_requests WHERE patient_id = $1 AND idempotency_key = $2",
+        sqlx::query_as(
+            "SELECT number, content FROM patient_requests WHERE patient_id = $1 AND idempotency_key = $2",
         )
         .bind(patient_id)
         .bind(idempotency_key)
@@ -351,7 +380,6 @@ row! {
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct QueueRow {
         pub number: String,
-        pub kind: String,
         pub status: String,
         pub content: String,
         pub department_name: String,
@@ -359,19 +387,6 @@ row! {
         pub assigned_name: Option<String>,
         pub created_at: DateTime<Utc>,
     }
-}
-
-/// `%text%` for LIKE, with LIKE's own characters taken literally.
-pub fn contains_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// A page of the queue of `scope` and how many requests match in all.
@@ -387,17 +402,17 @@ pub async fn queue(
          LEFT JOIN staff_accounts s ON s.id = r.assigned_staff_id \
          WHERE {} AND ($2 IS NULL OR r.kind = $2) AND ($3 IS NULL OR r.status = $3) \
          AND ($4 IS NULL OR r.created_at >= $4) AND ($5 IS NULL OR r.created_at < $5) \
-         AND ($6 IS NULL OR p.name_key LIKE $6 ESCAPE '\\' OR p.mis_patient_id = $7)",
+         AND ($6 IS NULL OR p.name_key LIKE $6 ESCAPE '\\' OR UPPER(p.mis_patient_id) = $7)",
         scope_clause(1)
     );
     let order = if query.newest_first { "DESC" } else { "ASC" };
     let rows_sql = format!(
-        "SELECT r.number, r.kind, r.status, r.content, d.name AS department_name, \
+        "SELECT r.number, r.status, r.content, d.name AS department_name, \
          p.full_name AS patient_name, s.full_name AS assigned_name, r.created_at {filter} \
          ORDER BY r.created_at {order}, r.id {order} LIMIT $8 OFFSET $9"
     );
     let count_sql = format!("SELECT COUNT(*) {filter}");
-    let pattern = query.patient.as_deref().map(contains_pattern);
+    let pattern = query.patient.as_deref().map(super::like_contains);
     let mis_id = query.patient.as_deref().map(str::to_uppercase);
     with_db!(db, pool => {
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
@@ -426,15 +441,21 @@ pub async fn queue(
     })
 }
 
-/// Saves what a patient typed into `form`, replacing an earlier draft.
+/// Saves what a patient typed into `form`, replacing an earlier draft, and
+/// forgets every draft saved before `stale`.
 pub async fn save_draft(
     db: &Db,
     patient_id: i64,
     form: &str,
     fields: &str,
     now: DateTime<Utc>,
+    stale: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     with_db!(db, pool => {
+        sqlx::query("DELETE FROM form_drafts WHERE saved_at < $1")
+            .bind(stale)
+            .execute(pool)
+            .await?;
         sqlx::query(
             "INSERT INTO form_drafts (patient_id, form, fields, saved_at) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (patient_id, form) DO UPDATE SET fields = $3, saved_at = $4",
@@ -449,23 +470,23 @@ pub async fn save_draft(
     })
 }
 
-/// The draft of `form` saved since `since`.
-pub async fn draft(
+/// Takes the draft of `form` out, if it was saved since `since`.
+pub async fn take_draft(
     db: &Db,
     patient_id: i64,
     form: &str,
     since: DateTime<Utc>,
 ) -> Result<Option<String>, sqlx::Error> {
-    with_db!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT fields FROM form_drafts WHERE patient_id = $1 AND form = $2 AND saved_at >= $3",
+    let taken: Option<(String, DateTime<Utc>)> = with_db!(db, pool => {
+        sqlx::query_as(
+            "DELETE FROM form_drafts WHERE patient_id = $1 AND form = $2 RETURNING fields, saved_at",
         )
         .bind(patient_id)
         .bind(form)
-        .bind(since)
         .fetch_optional(pool)
         .await
-    })
+    })?;
+    Ok(taken.and_then(|(fields, saved_at)| (saved_at >= since).then_some(fields)))
 }
 
 /// Forgets the draft of `form`, once it was sent.
@@ -482,15 +503,4 @@ pub async fn delete_draft(
             .await
             .map(|_| ())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_take_wildcards_literally() {
-        assert_eq!(contains_pattern("анна"), "%анна%");
-        assert_eq!(contains_pattern("50%_"), "%50\\%\\_%");
-    }
 }

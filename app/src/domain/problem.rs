@@ -45,6 +45,7 @@ pub enum Problem {
     NotCancellable,
     StatusChangeNotAllowed,
     ReasonForRejectionRequired,
+    CannotTake,
 }
 
 impl Problem {
@@ -91,6 +92,7 @@ impl Problem {
             Problem::StatusChangeNotAllowed => {
                 td_string!(locale, problem.status_change_not_allowed)
             }
+            Problem::CannotTake => td_string!(locale, problem.cannot_take),
             Problem::ReasonForRejectionRequired => {
                 td_string!(locale, problem.reason_for_rejection_required)
             }

@@ -510,6 +510,36 @@ impl RequestContent {
     }
 }
 
+/// A page of a list as the address gives it: empty is the first; at most a
+/// million, so the offset it makes stays far from overflowing.
+pub fn page_number(input: &str) -> Result<i64, Problem> {
+    match input.trim() {
+        "" => Ok(1),
+        text => text
+            .parse::<i64>()
+            .ok()
+            .filter(|page| (1..=1_000_000).contains(page))
+            .ok_or(Problem::ChoiceInvalid),
+    }
+}
+
+/// A date of a filter: empty is none; a real date between 1900 and 9999.
+pub fn filter_date(input: &str) -> Result<Option<NaiveDate>, Problem> {
+    if input.trim().is_empty() {
+        return Ok(None);
+    }
+    let day = date(input)?;
+    let (first, last) = (
+        NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
+        NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX),
+    );
+    if (first..=last).contains(&day) {
+        Ok(Some(day))
+    } else {
+        Err(Problem::DateInvalid)
+    }
+}
+
 /// A form's idempotency key: the page makes one per form it shows, so the
 /// same form sent twice (a double click, a retried call) is one request.
 pub fn idempotency_key(input: &str) -> Result<String, Problem> {
@@ -732,6 +762,19 @@ mod tests {
         let summary = content.summary();
         assert_eq!(summary.chars().count(), 121);
         assert!(summary.ends_with('…'));
+    }
+
+    #[test]
+    fn pages_and_filter_dates_stay_in_range() {
+        assert_eq!(page_number(""), Ok(1));
+        assert_eq!(page_number(" 3 "), Ok(3));
+        for bad in ["0", "-1", "x", "1000001", "9223372036854775807"] {
+            assert_eq!(page_number(bad), Err(Problem::ChoiceInvalid), "{bad}");
+        }
+        assert_eq!(filter_date(""), Ok(None));
+        assert_eq!(filter_date("2026-11-26"), Ok(Some(day(2026, 11, 26))));
+        assert_eq!(filter_date("+262142-12-31"), Err(Problem::DateInvalid));
+        assert_eq!(filter_date("1899-12-31"), Err(Problem::DateInvalid));
     }
 
     #[test]

@@ -1,15 +1,15 @@
 //! The request engine on the server: sending a request, the patient's
-//! cancelling it, staff changing its status. Each writes the request, its
-//! history, its audit row and any mail in one transaction, and tells the
-//! open pages once it committed.
+//! cancelling it, staff taking it and changing its status. Each reads and
+//! writes the request, its history, its audit row and any mail in one
+//! transaction, and tells the open pages once it committed.
 
 use super::events::RequestEvent;
 use super::{HistoryEntry, RequestDetail, RequestSummary};
 use crate::auth::{PatientSession, StaffSession};
 use crate::context::{internal, request_meta, ServerContext};
-use crate::db::audit::{self, Action, Actor, Entry};
+use crate::db::audit::{self, Action, Entry};
 use crate::db::requests::{self, HistoryRow, NewRequest, RequestRow, Scope};
-use crate::db::{accounts, patients, WriteTx};
+use crate::db::{accounts, WriteTx};
 use crate::domain::request::{
     optional_text, request_number, RequestContent, RequestKind, RequestStatus, LONG_TEXT_MAX,
 };
@@ -31,10 +31,10 @@ pub async fn submit(
     let kind = content.kind();
     let json = serde_json::to_string(content).map_err(internal)?;
     let mut tx = context.db.begin_write().await?;
-    if let Some(number) =
-        requests::number_by_key(&mut tx, patient.patient_id, idempotency_key).await?
+    if let Some(sent) =
+        requests::sent_with_key(&mut tx, patient.patient_id, idempotency_key).await?
     {
-        return Ok(number);
+        return same_form(sent, &json);
     }
     let department_id = requests::route(&mut tx, kind.as_str())
         .await?
@@ -64,9 +64,10 @@ pub async fn submit(
         // our number and answer with theirs.
         drop(tx);
         let mut tx = context.db.begin_write().await?;
-        return requests::number_by_key(&mut tx, patient.patient_id, idempotency_key)
+        let sent = requests::sent_with_key(&mut tx, patient.patient_id, idempotency_key)
             .await?
-            .ok_or_else(|| internal("a request with this form's key vanished"));
+            .ok_or_else(|| internal("a request with this form's key vanished"))?;
+        return same_form(sent, &json);
     };
     requests::add_history(
         &mut tx,
@@ -95,6 +96,18 @@ pub async fn submit(
     };
     commit_and_tell(context, tx, event).await?;
     Ok(number)
+}
+
+/// The form was sent before: the same content is the same request (a
+/// double click, a retried call); other content under the same key is a
+/// page restored from the browser's history and sent again, which must not
+/// vanish into the first request.
+fn same_form((number, content): (String, String), json: &str) -> Result<String, AppError> {
+    if content == json {
+        Ok(number)
+    } else {
+        Err(AppError::form(Problem::FormExpired))
+    }
 }
 
 async fn commit_and_tell(
@@ -152,12 +165,14 @@ async fn keep_draft<T: serde::Serialize>(
         return Ok(());
     }
     let json = serde_json::to_string(fields).map_err(internal)?;
+    let now = context.clock.now();
     requests::save_draft(
         &context.db,
         patient.patient_id,
         form,
         &json,
-        context.clock.now(),
+        now,
+        now - DRAFT_KEPT,
     )
     .await?;
     Ok(())
@@ -166,7 +181,8 @@ async fn keep_draft<T: serde::Serialize>(
 /// How long a draft waits for the page it goes back to.
 const DRAFT_KEPT: chrono::Duration = chrono::Duration::hours(1);
 
-/// The draft of `form`, if the patient's last plain post of it failed.
+/// The draft of `form`, if the patient's last plain post of it failed —
+/// handed out once: what the patient typed is kept no longer than needed.
 pub async fn draft(
     context: &ServerContext,
     patient: &PatientSession,
@@ -174,7 +190,7 @@ pub async fn draft(
 ) -> Result<Option<std::collections::HashMap<String, String>>, AppError> {
     let since = context.clock.now() - DRAFT_KEPT;
     Ok(
-        requests::draft(&context.db, patient.patient_id, form, since)
+        requests::take_draft(&context.db, patient.patient_id, form, since)
             .await?
             .and_then(|json| serde_json::from_str(&json).ok()),
     )
@@ -207,7 +223,6 @@ pub fn summary(context: &ServerContext, row: &RequestRow) -> Result<RequestSumma
         status: status_of(row)?,
         summary: content_of(row)?.summary(),
         sent: context.clinic.local_time(row.created_at),
-        updated: context.clinic.local_time(row.updated_at),
     })
 }
 
@@ -351,9 +366,9 @@ pub async fn change_status(
         &mut tx,
         &Entry {
             detail: &detail,
-            ..Entry::new(
+            ..Entry::by_staff(
                 Action::RequestStatusChanged,
-                Actor::Staff(staff.staff_id),
+                staff.staff_id,
                 Some(row.patient_id),
                 &origin,
             )
@@ -384,18 +399,15 @@ async fn queue_status_mail(
     comment: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<bool, AppError> {
-    let Some(account) = accounts::by_patient(&context.db, row.patient_id).await? else {
+    let Some(target) = accounts::status_mail_target(tx, row.patient_id).await? else {
         return Ok(false);
     };
-    if !account.status_mail {
-        return Ok(false);
-    }
-    let Some(contacts) = patients::agreement_contacts(&context.db, row.patient_id).await? else {
+    let Some(email) = target.agreement_email.filter(|_| target.status_mail) else {
         return Ok(false);
     };
     let message = mail::request_status_message(
-        locale_of(&account.locale),
-        &account.address_as,
+        locale_of(&target.locale),
+        &target.address_as,
         &StatusChange {
             number: &row.number,
             kind: kind_of(row)?,
@@ -405,11 +417,12 @@ async fn queue_status_mail(
         &context.mail.public_url,
         &context.clinic,
     );
-    mail::queue(tx, &context.mail, &contacts.email, &message, now).await?;
+    mail::queue(tx, &context.mail, &email, &message, now).await?;
     Ok(true)
 }
 
-/// «Взять в работу»: the request is now this staff member's.
+/// «Взять в работу»: the request is now this staff member's — unless it is
+/// closed, or a colleague has it (they would not know it was taken over).
 pub async fn take(
     context: &ServerContext,
     staff: &StaffSession,
@@ -420,15 +433,22 @@ pub async fn take(
     let row = requests::in_scope_for_update(&mut tx, scope_of(staff), number)
         .await?
         .ok_or(AppError::NotFound)?;
+    if status_of(&row)?.is_final()
+        || row
+            .assigned_staff_id
+            .is_some_and(|other| other != staff.staff_id)
+    {
+        return Err(AppError::form(Problem::CannotTake));
+    }
     requests::assign(&mut tx, row.id, staff.staff_id, now).await?;
     let origin = request_meta().origin();
     audit::record(
         &mut tx,
         &Entry {
             detail: number,
-            ..Entry::new(
+            ..Entry::by_staff(
                 Action::RequestAssigned,
-                Actor::Staff(staff.staff_id),
+                staff.staff_id,
                 Some(row.patient_id),
                 &origin,
             )

@@ -44,7 +44,7 @@ impl Default for RequestEvents {
 
 impl RequestEvents {
     pub fn new() -> RequestEvents {
-        // A slow page that falls this far behind reloads its list anyway.
+        // A stream that falls this far behind is told to read everything again.
         let (sender, _) = broadcast::channel(1024);
         RequestEvents {
             sender,

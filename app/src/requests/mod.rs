@@ -26,7 +26,6 @@ pub struct RequestSummary {
     pub summary: String,
     /// When it was sent, in the clinic's time.
     pub sent: String,
-    pub updated: String,
 }
 
 /// One status a request has had.
@@ -119,7 +118,7 @@ pub async fn cancel_request(number: String) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::{engine, RequestDetail, RequestSummary};
+    use super::{engine, request_path, RequestDetail, RequestSummary};
     use crate::context::{current_patient, redirect_plain_form, request_meta, server_context};
     use crate::db::requests;
     use crate::domain::request::{is_request_number, RequestKind, RequestStatus};
@@ -192,15 +191,12 @@ mod server {
         redirect_plain_form(&request_meta(), &request_path(&number));
         Ok(())
     }
-
-    /// The page of a request, for a redirect.
-    pub fn request_path(number: &str) -> String {
-        format!("/requests/{}", leptos_router::location::Url::escape(number))
-    }
 }
 
-#[cfg(feature = "ssr")]
-pub use server::request_path;
+/// The patient's page of a request.
+pub fn request_path(number: &str) -> String {
+    format!("/requests/{}", leptos_router::location::Url::escape(number))
+}
 
 /// The status as a coloured label (the colour only repeats the word).
 #[component]
@@ -225,7 +221,7 @@ pub fn RequestList(requests: Vec<RequestSummary>) -> impl IntoView {
             {requests
                 .into_iter()
                 .map(|request| {
-                    let href = format!("/requests/{}", request.number);
+                    let href = request_path(&request.number);
                     view! {
                         <li class="request-item">
                             <a href=href class="request-link">
@@ -340,15 +336,25 @@ fn new_key() -> String {
 fn new_key() -> String {
     let mut bytes = [0u8; 16];
     #[cfg(feature = "hydrate")]
-    if let Ok(crypto) = window().crypto() {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    {
+        let filled = window()
+            .crypto()
+            .ok()
+            .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
+        // Never one key for every form: without the crypto API (a very old
+        // browser), the time and Math.random will do for telling forms apart.
+        if !filled {
+            let seed = format!("{}{}", js_sys::Date::now(), js_sys::Math::random());
+            for (byte, digit) in bytes.iter_mut().zip(seed.bytes().rev()) {
+                *byte = digit;
+            }
+        }
     }
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The state of a request form as its page keeps it: what the patient
-/// typed before a plain post came back (`draft`), and where to go once the
-/// request is sent.
+/// How a request form starts: with what the patient typed before a plain
+/// post of it came back with a mistake (`draft`), or empty.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FormStart {
     pub draft: HashMap<String, String>,
@@ -397,10 +403,7 @@ where
     Effect::new(move |_| {
         if let Some(Ok(number)) = action.value().get() {
             navigate(
-                &format!(
-                    "/requests/{}?sent=1",
-                    leptos_router::location::Url::escape(&number)
-                ),
+                &format!("{}?sent=1", request_path(&number)),
                 Default::default(),
             );
         }
@@ -410,8 +413,14 @@ where
 /// What the live stream says about a request.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestNews {
+    /// Empty when the server lost track and every request should be read
+    /// again.
     pub number: String,
-    pub status: RequestStatus,
+    pub status: Option<RequestStatus>,
+    /// Counts the news heard by this page, so the same news twice still
+    /// makes the page read again.
+    #[serde(default)]
+    pub heard: u64,
 }
 
 /// Where a signed-in patient's page hears of their requests' changes.

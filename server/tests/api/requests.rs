@@ -210,6 +210,18 @@ async fn the_same_form_sent_twice_or_alongside_itself_is_one_request() {
     assert_eq!(first, again, "a double click");
     assert_eq!(request_count(&app).await, DEMO_REQUESTS + 1);
 
+    // The same key with other content: a page restored from the history and
+    // sent again; it must not vanish into the first request.
+    let changed = app
+        .post_form(
+            "/api/booking/send",
+            &booking(&key(7), &[("reason", "Другой повод")]),
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = error_json(changed).await;
+    assert_eq!(problem_of(&error, "form").as_deref(), Some("form_expired"));
+
     // A retried network call racing the first one.
     let sends = (0..8).map(|_| send_booking(&app, "racing-form-key-0001"));
     let numbers: HashSet<String> = futures_util::future::join_all(sends)
@@ -632,6 +644,17 @@ async fn staff_move_a_request_on_with_a_comment_the_patient_sees_and_is_mailed()
     );
     assert_eq!(status_mail.subject, format!("Заявка {number}: Принята"));
 
+    // A colleague cannot silently take it over.
+    let admin = app
+        .staff_client(demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD)
+        .await;
+    let taken = app
+        .post_form_as(&admin, "/api/admin/requests/take", &[("number", &number)])
+        .await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let error = error_json(taken).await;
+    assert_eq!(problem_of(&error, "form").as_deref(), Some("cannot_take"));
+
     // A rejection says why; a status cannot go back; no such status.
     let cases = [
         ("rejected", "", "comment", "reason_for_rejection_required"),
@@ -772,10 +795,21 @@ async fn the_queue_filters_by_kind_status_date_and_patient_and_pages() {
     let before = queue(&app, &admin, &[("until", "2026-11-25")]).await;
     assert_eq!(before["total"], 3);
 
-    let wrong = app
-        .post_form_as(&admin, "/api/admin/requests/list", &[("from", "someday")])
-        .await;
-    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for filter in [
+        ("from", "someday"),
+        ("until", "+262142-12-31"),
+        ("page", "0"),
+        ("page", "9223372036854775807"),
+    ] {
+        let wrong = app
+            .post_form_as(&admin, "/api/admin/requests/list", &[filter])
+            .await;
+        assert_eq!(
+            wrong.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{filter:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -965,6 +999,13 @@ async fn a_booking_posted_without_wasm_comes_back_with_the_message_and_what_was_
     );
     assert!(html.contains("value=\"2020-01-01\""), "the date is kept");
     assert_eq!(request_count(&app).await, DEMO_REQUESTS);
+    let drafts: i64 = with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM form_drafts")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    });
+    assert_eq!(drafts, 0, "what was typed is handed back once, not kept");
 
     // Fixed and sent again: the browser lands on the new request's page.
     let fixed = booking(
@@ -1015,4 +1056,66 @@ async fn the_request_pages_need_a_signed_in_patient_and_render_for_one() {
     assert!(html.contains("УЗИ брюшной полости"));
     let (_, html) = app.get_html("/booking?reason=%D0%9F%D0%BE%20%D0%BD%D0%B0%D0%BF%D1%80%D0%B0%D0%B2%D0%BB%D0%B5%D0%BD%D0%B8%D1%8E").await;
     assert!(html.contains("По направлению"), "a prefilled reason");
+}
+
+#[tokio::test]
+async fn an_admin_sends_a_kind_to_another_department_from_then_on() {
+    let app = spawn_demo_app().await;
+    app.sign_in_demo_patient().await;
+    let before = send_booking(&app, &key(1)).await;
+    let admin = app
+        .staff_client(demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD)
+        .await;
+    let routing = json(
+        app.post_form_as(&admin, "/api/admin/routes/list", &[])
+            .await,
+    )
+    .await;
+    assert!(routing["routes"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!(["booking", "contact_centre"])));
+
+    let wrong = app
+        .post_form_as(
+            &admin,
+            "/api/admin/routes/set",
+            &[("kind", "booking"), ("department", "nowhere")],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let moved = app
+        .post_form_as(
+            &admin,
+            "/api/admin/routes/set",
+            &[("kind", "booking"), ("department", "home_care")],
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let after = send_booking(&app, &key(2)).await;
+
+    let operator = app
+        .staff_client(demo::OPERATOR_LOGIN, demo::OPERATOR_PASSWORD)
+        .await;
+    let page = queue(&app, &operator, &[("kind", "booking")]).await;
+    assert!(numbers_of(&page).contains(&before), "sent before: stays");
+    assert!(
+        !numbers_of(&page).contains(&after),
+        "sent after: home care's"
+    );
+    let detail = json(my_request(&app, &app.client, &after).await).await;
+    assert_eq!(detail["department"], "ОНиЭП");
+
+    let refused = app
+        .post_form_as(
+            &operator,
+            "/api/admin/routes/set",
+            &[("kind", "booking"), ("department", "contact_centre")],
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(app
+        .audit_actions()
+        .await
+        .contains(&"request_route_changed".to_owned()));
 }

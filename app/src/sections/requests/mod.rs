@@ -21,12 +21,12 @@ fn NewsNotice(news: ReadSignal<Option<RequestNews>>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p class="live-news" role="status" aria-live="polite">
-            {move || news.get().map(|news| format!(
+            {move || news.get().and_then(|news| news.status.map(|status| format!(
                 "{} {}: {}",
                 td_string!(i18n.get_locale(), request.changed),
                 news.number,
-                status_label(news.status, i18n.get_locale()),
-            ))}
+                status_label(status, i18n.get_locale()),
+            )))}
         </p>
     }
 }

@@ -1,0 +1,138 @@
+//! «Куда направляются заявки» (admin): which department each kind of
+//! request goes to. A change applies to requests sent from then on; those
+//! already sent stay in the queue they went to.
+
+use crate::domain::request::RequestKind;
+use crate::error::AppError;
+use crate::forms::{action_error, successes, FormError};
+use crate::i18n::{t, use_i18n};
+use crate::requests::kind_label;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Each kind and the department (code) it goes to, and the departments.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Routing {
+    pub routes: Vec<(RequestKind, String)>,
+    /// `(code, name)`.
+    pub departments: Vec<(String, String)>,
+}
+
+#[server(endpoint = "admin/routes/list")]
+pub async fn request_routing() -> Result<Routing, AppError> {
+    crate::context::reply(server::request_routing().await)
+}
+
+#[server(endpoint = "admin/routes/set")]
+pub async fn set_request_route(kind: String, department: String) -> Result<(), AppError> {
+    crate::context::reply(server::set_request_route(kind, department).await)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::Routing;
+    use crate::context::{request_meta, require_staff, server_context};
+    use crate::db::audit::{self, Action, Entry};
+    use crate::db::{departments, requests};
+    use crate::domain::request::RequestKind;
+    use crate::domain::{Problem, StaffRole};
+    use crate::error::AppError;
+
+    pub async fn request_routing() -> Result<Routing, AppError> {
+        require_staff(StaffRole::Admin)?;
+        let context = server_context()?;
+        let routes = requests::routes(&context.db)
+            .await?
+            .into_iter()
+            .filter_map(|(kind, code)| RequestKind::parse(&kind).map(|kind| (kind, code)))
+            .collect();
+        let departments = departments::all(&context.db)
+            .await?
+            .into_iter()
+            .map(|d| (d.code, d.name))
+            .collect();
+        Ok(Routing {
+            routes,
+            departments,
+        })
+    }
+
+    pub async fn set_request_route(kind: String, department: String) -> Result<(), AppError> {
+        let admin = require_staff(StaffRole::Admin)?;
+        let context = server_context()?;
+        let kind = RequestKind::parse(&kind).ok_or(AppError::NotFound)?;
+        let now = context.clock.now();
+        let mut tx = context.db.begin_write().await?;
+        if !requests::set_route(&mut tx, kind.as_str(), &department).await? {
+            return Err(AppError::field("department", Problem::ChoiceInvalid));
+        }
+        let detail = format!("{}: {department}", kind.as_str());
+        audit::record(
+            &mut tx,
+            &Entry {
+                detail: &detail,
+                ..Entry::by_staff(
+                    Action::RequestRouteChanged,
+                    admin.staff_id,
+                    None,
+                    &request_meta().origin(),
+                )
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// One form per kind: the department it goes to, and «Сохранить».
+#[component]
+pub fn RoutesCard() -> impl IntoView {
+    let i18n = use_i18n();
+    let save = ServerAction::<SetRequestRoute>::new();
+    let error = action_error(save);
+    let saved = successes(save);
+    let routing = Resource::new(move || saved.get(), |_| request_routing());
+    view! {
+        <section class="card" aria-labelledby="routes-title">
+            <h2 id="routes-title">{t!(i18n, admin.routes)}</h2>
+            <p class="field-hint">{t!(i18n, admin.routes_hint)}</p>
+            <FormError error=error/>
+            <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let routing = match routing.await {
+                        Ok(routing) => routing,
+                        Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    };
+                    let departments = routing.departments.clone();
+                    routing
+                        .routes
+                        .into_iter()
+                        .map(|(kind, current)| {
+                            let id = format!("route-{}", kind.as_str());
+                            let options = departments.clone();
+                            view! {
+                                <ActionForm action=save attr:class="route">
+                                    <input type="hidden" name="kind" value=kind.as_str()/>
+                                    <label for=id.clone()>{move || kind_label(kind, i18n.get_locale())}</label>
+                                    <select id=id name="department">
+                                        {options
+                                            .into_iter()
+                                            .map(|(code, name)| {
+                                                let selected = code == current;
+                                                view! { <option value=code selected=selected>{name}</option> }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                    <button type="submit" class="button">{t!(i18n, settings.save)}</button>
+                                </ActionForm>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                })}
+            </Transition>
+        </section>
+    }
+}
