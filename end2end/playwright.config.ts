@@ -54,7 +54,8 @@ export default defineConfig({
       reuseExistingServer: false,
       timeout: 120_000,
       env: {
-        DATABASE_URL: "sqlite://target/e2e/cabinet.db",
+        // E2E_DATABASE_URL runs the same suite against PostgreSQL (an empty database).
+        DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://target/e2e/cabinet.db",
         LEPTOS_SITE_ADDR: `127.0.0.1:${APP_PORT}`,
         LEPTOS_SITE_ROOT: "target/site",
         SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,

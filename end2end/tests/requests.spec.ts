@@ -162,7 +162,7 @@ test("the patient cancels a request not yet in progress, and filters the list", 
   await page.getByRole("button", { name: "Отправить заявку" }).click();
   const number = await requestNumber(page);
   await page.getByRole("button", { name: "Отменить заявку" }).click();
-  await expect(page.locator("#request-number .status")).toHaveText("Отменена вами");
+  await expect(page.locator("#request-number .status")).toHaveText("Отменена");
   await expect(page.getByRole("button", { name: "Отменить заявку" })).toHaveCount(0);
 
   await open(page, "/requests?status=cancelled");

@@ -239,13 +239,20 @@ pub async fn detail(context: &ServerContext, row: &RequestRow) -> Result<Request
         sent: context.clinic.local_time(row.created_at),
         history: history
             .into_iter()
-            .map(|entry: HistoryRow| HistoryEntry {
-                status: RequestStatus::parse(&entry.status).unwrap_or(status),
-                at: context.clinic.local_time(entry.at),
-                staff_name: entry.staff_name,
-                comment: entry.comment,
+            .map(|entry: HistoryRow| {
+                Ok(HistoryEntry {
+                    status: RequestStatus::parse(&entry.status).ok_or_else(|| {
+                        internal(format_args!(
+                            "request {} has a history status {}",
+                            row.number, entry.status
+                        ))
+                    })?,
+                    at: context.clinic.local_time(entry.at),
+                    staff_name: entry.staff_name,
+                    comment: entry.comment,
+                })
             })
-            .collect(),
+            .collect::<Result<_, AppError>>()?,
         patient_may_cancel: status.patient_may_cancel(),
         assigned_to: row.assigned_name.clone(),
     })
