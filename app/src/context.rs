@@ -40,6 +40,8 @@ pub struct ServerContext {
     pub mail_wake: Arc<Notify>,
     /// News of requests for the pages that follow them.
     pub events: crate::requests::events::RequestEvents,
+    /// How many requests one patient may send in an hour.
+    pub requests_per_hour: u32,
 }
 
 /// The server context; an internal error if the server forgot to provide it.

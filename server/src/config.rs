@@ -74,6 +74,9 @@ pub struct Config {
     pub public_url: String,
     pub sessions: SessionSettings,
     pub rate_limit: RateLimit,
+    /// How many requests one patient may send in an hour
+    /// (`REQUESTS_PER_HOUR`): a queue is not flooded by one account.
+    pub requests_per_hour: u32,
     /// The sender of the cabinet's mail (`MAIL_FROM`).
     pub mail_from: String,
     /// The time; tests set a manual clock.
@@ -108,6 +111,7 @@ struct FileSettings {
     staff_session_absolute_hours: Option<String>,
     rate_limit_burst: Option<String>,
     rate_limit_per_minute: Option<String>,
+    requests_per_hour: Option<String>,
     trusted_proxies: Option<String>,
 }
 
@@ -225,6 +229,7 @@ impl Config {
                 defaults.per_minute,
             )?,
         };
+        let requests_per_hour = number("REQUESTS_PER_HOUR", file.requests_per_hour, 30)?;
         let mail_from = pick("MAIL_FROM", file.mail_from, DEFAULT_MAIL_FROM);
         let proxies_text = pick("TRUSTED_PROXIES", file.trusted_proxies, "");
         let trusted_proxies = proxies_text
@@ -279,6 +284,7 @@ impl Config {
             public_url,
             sessions,
             rate_limit,
+            requests_per_hour,
             mail_from,
             clock: Clock::System,
             trusted_proxies,

@@ -130,6 +130,7 @@ impl Application {
             },
             mail_wake: Arc::new(Notify::new()),
             events: RequestEvents::new(),
+            requests_per_hour: config.requests_per_hour,
         };
 
         let listener = TcpListener::bind(config.site_addr).await?;
@@ -233,6 +234,15 @@ impl Application {
     }
 }
 
+/// The application's routes, listed once per process. Listing them renders
+/// the app with resource loading switched off through a flag global to the
+/// process (leptos_server's `SuppressResourceLoad`): a resource that a page
+/// being served elsewhere in the process first polls meanwhile waits
+/// forever (leptos issue #4773). Listed once, before any server of the
+/// process serves, no page can meet that window — which a second server in
+/// one process (the tests start dozens) otherwise could.
+static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+
 fn router(state: AppState) -> Router {
     let context = {
         let state = state.clone();
@@ -242,8 +252,11 @@ fn router(state: AppState) -> Router {
             provide_context(state.server.clone());
         }
     };
-    let (routes, _) =
-        generate_route_list_with_exclusions_and_ssg_and_context(App, None, context.clone());
+    let routes = ROUTES
+        .get_or_init(|| {
+            generate_route_list_with_exclusions_and_ssg_and_context(App, None, context.clone()).0
+        })
+        .clone();
     let server_fns = {
         let context = context.clone();
         move |request| leptos_axum::handle_server_fns_with_context(context.clone(), request)

@@ -76,6 +76,25 @@ pub async fn sent_with_key(
     })
 }
 
+/// How many requests the patient sent since `since`, and when the first
+/// of them was sent.
+pub async fn sent_since(
+    tx: &mut WriteTx,
+    patient_id: i64,
+    since: DateTime<Utc>,
+) -> Result<(i64, Option<DateTime<Utc>>), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_as(
+            "SELECT COUNT(*), MIN(created_at) FROM patient_requests \
+             WHERE patient_id = $1 AND created_at > $2",
+        )
+        .bind(patient_id)
+        .bind(since)
+        .fetch_one(conn)
+        .await
+    })
+}
+
 /// A request to insert.
 #[derive(Clone, Debug)]
 pub struct NewRequest<'a> {

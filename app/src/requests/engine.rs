@@ -36,6 +36,16 @@ pub async fn submit(
     {
         return same_form(sent, &json);
     }
+    // One account does not flood a department's queue: a retried form
+    // above still gets its number; a new one waits.
+    let hour = chrono::Duration::hours(1);
+    let (sent, first) = requests::sent_since(&mut tx, patient.patient_id, now - hour).await?;
+    if sent >= i64::from(context.requests_per_hour) {
+        let wait = first.map_or(hour, |first| first + hour - now);
+        return Err(AppError::RateLimited {
+            retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(1).max(1),
+        });
+    }
     let department_id = requests::route(&mut tx, kind.as_str())
         .await?
         .ok_or_else(|| {

@@ -1119,3 +1119,35 @@ async fn an_admin_sends_a_kind_to_another_department_from_then_on() {
         .await
         .contains(&"request_route_changed".to_owned()));
 }
+
+#[tokio::test]
+async fn one_patient_cannot_flood_a_queue_and_may_send_again_an_hour_later() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.demo = true;
+        config.requests_per_hour = 3;
+    })
+    .await;
+    app.sign_in_demo_patient().await;
+    // The demo's requests were all sent more than an hour ago.
+    for n in 0..3 {
+        send_booking(&app, &key(n)).await;
+    }
+    app.clock.advance(chrono::Duration::minutes(10));
+    let refused = app
+        .post_form("/api/booking/send", &booking(&key(3), &[]))
+        .await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let error = error_json(refused).await;
+    assert_eq!(error["RateLimited"]["retry_after_secs"], 50 * 60);
+    // A form sent before still gets its number.
+    let again = app
+        .post_form("/api/booking/send", &booking(&key(0), &[]))
+        .await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(request_count(&app).await, DEMO_REQUESTS + 3);
+
+    app.clock.advance(chrono::Duration::minutes(51));
+    app.sign_in_demo_patient().await; // idle for longer than a session lasts
+    send_booking(&app, &key(3)).await;
+    assert_eq!(request_count(&app).await, DEMO_REQUESTS + 4);
+}
