@@ -3,7 +3,7 @@
 //! whole. Inputs are left to the browser, so what was typed stays on an error.
 
 use crate::error::AppError;
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::{td_string, use_i18n, Locale};
 use leptos::prelude::*;
 
 /// A labelled input with its error message, wired for screen readers
@@ -173,7 +173,7 @@ pub fn SelectField(
 pub fn ErrorSummary(
     #[prop(into)] error: Signal<Option<AppError>>,
     /// The label of a field by its name.
-    label_of: fn(&str, crate::i18n::Locale) -> &'static str,
+    label_of: fn(&str, Locale) -> &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -218,6 +218,28 @@ pub fn SubmitButton(
         <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
             {move || if pending.get() { td_string!(i18n.get_locale(), form.sending) } else { label.get() }}
         </button>
+    }
+}
+
+/// A maker of labels that follow the reader's language: `label(|l|
+/// td_string!(l, booking.reason))`. Made once per component, where the
+/// language context is at hand.
+pub fn labeller() -> impl Fn(fn(Locale) -> &'static str) -> Signal<&'static str> + Copy {
+    let i18n = use_i18n();
+    move |key| Signal::derive(move || key(i18n.get_locale()))
+}
+
+/// The top of every request form: its idempotency key, the message for the
+/// form as a whole, and the summary of mistakes linking to their fields.
+#[component]
+pub fn RequestFormHead(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    label_of: fn(&str, Locale) -> &'static str,
+) -> impl IntoView {
+    view! {
+        <crate::requests::FormKey/>
+        <FormError error=error/>
+        <ErrorSummary error=error label_of=label_of/>
     }
 }
 

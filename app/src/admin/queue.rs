@@ -7,7 +7,7 @@
 
 use crate::domain::request::{RequestKind, RequestStatus};
 use crate::error::AppError;
-use crate::forms::{action_error, successes, FormError, SelectField, TextArea};
+use crate::forms::{action_error, labeller, successes, FormError, SelectField, TextArea};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::requests::{
     kind_label, status_label, RequestContentView, RequestDetail, StatusBadge, Timeline,
@@ -423,9 +423,7 @@ pub fn StaffRequestPage() -> impl IntoView {
         move || (number.get(), changed.get(), taken.get()),
         |(number, _, _)| staff_request(number),
     );
-    let label = move |key: fn(crate::i18n::Locale) -> &'static str| {
-        Signal::derive(move || key(i18n.get_locale()))
-    };
+    let label = labeller();
     view! {
         <p><a href="/admin/requests">{t!(i18n, admin.back_to_queue)}</a></p>
         <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>

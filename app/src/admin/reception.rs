@@ -4,7 +4,7 @@
 //! Issuing again revokes the earlier ones.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError};
+use crate::forms::{action_error, labeller, Field, FormError};
 use crate::i18n::{t, td_string, use_i18n};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -204,9 +204,7 @@ pub fn OpenCabinetPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<OpenCabinet>::new();
     let error = action_error(action);
-    let label = move |key: fn(crate::i18n::Locale) -> &'static str| {
-        Signal::derive(move || key(i18n.get_locale()))
-    };
+    let label = labeller();
     view! {
         <h1 class="page-title">{t!(i18n, admin.open_cabinet)}</h1>
         {move || match action.value().get() {

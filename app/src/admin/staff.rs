@@ -4,7 +4,7 @@
 
 use crate::domain::StaffRole;
 use crate::error::AppError;
-use crate::forms::{action_error, successes, Field, FormError};
+use crate::forms::{action_error, labeller, successes, Field, FormError};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -321,8 +321,7 @@ pub fn StaffPage() -> impl IntoView {
     );
     let create_error = action_error(create);
     let update_error = action_error(update);
-    let label =
-        move |key: fn(Locale) -> &'static str| Signal::derive(move || key(i18n.get_locale()));
+    let label = labeller();
     view! {
         <h1 class="page-title">{t!(i18n, admin.staff)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>

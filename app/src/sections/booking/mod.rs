@@ -7,10 +7,10 @@ use super::request_form::RequestSection;
 use crate::domain::request::{ClinicChoice, RequestKind, TimeOfDay, LONG_TEXT_MAX};
 use crate::error::AppError;
 use crate::forms::{
-    action_error, ErrorSummary, Field, FormError, SelectField, SubmitButton, TextArea,
+    action_error, labeller, Field, FormError, RequestFormHead, SelectField, SubmitButton, TextArea,
 };
 use crate::i18n::{td_string, use_i18n, Locale};
-use crate::requests::{form_start, show_sent_request, time_of_day_label, FormKey};
+use crate::requests::{form_start, show_sent_request, time_of_day_label};
 use crate::sections::Section;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -132,8 +132,7 @@ fn BookingFormView() -> impl IntoView {
         leptos_router::hooks::use_query_map().with_untracked(|query| query.get("reason"));
     let start = form_start(FORM);
     let options = Resource::new(|| (), |_| booking_options());
-    let label =
-        move |key: fn(Locale) -> &'static str| Signal::derive(move || key(i18n.get_locale()));
+    let label = labeller();
     view! {
         <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
             {move || {
@@ -156,9 +155,7 @@ fn BookingFormView() -> impl IntoView {
                     .collect();
                 view! {
                     <ActionForm action=action attr:class="form" attr:novalidate=true>
-                        <FormKey/>
-                        <FormError error=error/>
-                        <ErrorSummary error=error label_of=label_of/>
+                        <RequestFormHead error=error label_of=label_of/>
                         <p class="field-hint">{td_string!(i18n.get_locale(), form.required_note)}</p>
                         <TextArea
                             label=label(|l| td_string!(l, booking.reason))

@@ -4,9 +4,11 @@
 use super::request_form::RequestSection;
 use crate::domain::request::{FeedbackType, RequestKind, LONG_TEXT_MAX};
 use crate::error::AppError;
-use crate::forms::{action_error, ErrorSummary, FormError, SelectField, SubmitButton, TextArea};
+use crate::forms::{
+    action_error, labeller, FormError, RequestFormHead, SelectField, SubmitButton, TextArea,
+};
 use crate::i18n::{td_string, use_i18n, Locale};
-use crate::requests::{feedback_type_label, form_start, show_sent_request, FormKey};
+use crate::requests::{feedback_type_label, form_start, show_sent_request};
 use crate::sections::Section;
 use leptos::prelude::*;
 
@@ -70,8 +72,7 @@ fn FeedbackFormView() -> impl IntoView {
     let error = action_error(action);
     show_sent_request(action);
     let start = form_start(FORM);
-    let label =
-        move |key: fn(Locale) -> &'static str| Signal::derive(move || key(i18n.get_locale()));
+    let label = labeller();
     view! {
         <p class="lead">{move || td_string!(i18n.get_locale(), feedback.intro)}</p>
         <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
@@ -86,9 +87,7 @@ fn FeedbackFormView() -> impl IntoView {
                     .collect();
                 view! {
                     <ActionForm action=action attr:class="form" attr:novalidate=true>
-                        <FormKey/>
-                        <FormError error=error/>
-                        <ErrorSummary error=error label_of=label_of/>
+                        <RequestFormHead error=error label_of=label_of/>
                         <SelectField
                             label=label(|l| td_string!(l, feedback.type_label))
                             name="feedback_type"

@@ -8,9 +8,11 @@
 use super::request_form::RequestSection;
 use crate::domain::request::{RequestKind, LONG_TEXT_MAX};
 use crate::error::AppError;
-use crate::forms::{action_error, ErrorSummary, Field, FormError, SubmitButton, TextArea};
+use crate::forms::{
+    action_error, labeller, Field, FormError, RequestFormHead, SubmitButton, TextArea,
+};
 use crate::i18n::{td_string, use_i18n, Locale};
-use crate::requests::{form_start, show_sent_request, FormKey};
+use crate::requests::{form_start, show_sent_request};
 use crate::sections::Section;
 use leptos::prelude::*;
 
@@ -101,8 +103,7 @@ fn HomeVisitFormView() -> impl IntoView {
     let error = action_error(action);
     show_sent_request(action);
     let start = form_start(FORM);
-    let label =
-        move |key: fn(Locale) -> &'static str| Signal::derive(move || key(i18n.get_locale()));
+    let label = labeller();
     view! {
         <p class="lead">{move || td_string!(i18n.get_locale(), home_visit.intro)}</p>
         <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
@@ -119,9 +120,7 @@ fn HomeVisitFormView() -> impl IntoView {
                 };
                 view! {
                     <ActionForm action=action attr:class="form" attr:novalidate=true>
-                        <FormKey/>
-                        <FormError error=error/>
-                        <ErrorSummary error=error label_of=label_of/>
+                        <RequestFormHead error=error label_of=label_of/>
                         <p class="field-hint">{td_string!(i18n.get_locale(), form.required_note)}</p>
                         <Field
                             label=label(|l| td_string!(l, home_visit.phone))
