@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 started=$(date +%s)
-step() { say "$* (at $(( $(date +%s) - started )) s)"; }
+# Each step also tells the disk left and what target/ holds: a CI machine's
+# disk is not ours to size, and a build that runs out of it dies mid-crate.
+step() {
+  say "$* (at $(( $(date +%s) - started )) s; disk free $(df -Ph . | awk 'NR==2 { print $4 }'), target/ $( (du -sh target 2>/dev/null || echo '0 -') | cut -f1))"
+}
 
 step "setup"
 scripts/setup.sh --browser
