@@ -25,8 +25,16 @@ cargo clippy -p app -p server --all-targets -- -D warnings
 step "clippy, browser build (hydrate, wasm32)"
 cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+# The tests are built as cargo-leptos builds the server for the browser
+# tests (and for `cargo leptos watch`): with components type-erased. The two
+# builds then share every dependency, and the test binaries stay small — not
+# erased, the server's test binaries are 3.1 GB each and target/ reaches
+# 14 GB. Clippy above checks the build that is not erased, which release
+# serves.
+ERASED="--cfg erase_components"
+
 step "unit and integration tests on SQLite"
-cargo test -p app -p server
+RUSTFLAGS="$ERASED" cargo test -p app -p server
 
 POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 if ! pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -37,10 +45,11 @@ fi
 step "integration tests on PostgreSQL"
 # The same package selection as the SQLite run: `-p server` alone resolves
 # another feature set and rebuilds app and server (two minutes here).
-TEST_DATABASE_URL="$POSTGRES_URL" cargo test -p app -p server --test api
+TEST_DATABASE_URL="$POSTGRES_URL" RUSTFLAGS="$ERASED" cargo test -p app -p server --test api
 
 # Server and wasm both built by cargo-leptos, as for serving: the two halves
-# must be compiled with the same settings or hydration fails.
+# must be compiled with the same settings or hydration fails. It sets
+# RUSTFLAGS to "$ERASED" itself (and would add it twice to ours).
 step "building the site (server and wasm) for the browser tests"
 cargo leptos build
 

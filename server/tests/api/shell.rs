@@ -1,6 +1,8 @@
 //! The app shell as the server renders it: language, menu, routes, 404.
 
-use crate::helpers::{spawn_app, spawn_demo_app, TestApp, TEST_CLINIC_NAME, TEST_CLINIC_PHONE};
+use crate::helpers::{
+    markup_of, spawn_app, spawn_demo_app, TestApp, TEST_CLINIC_NAME, TEST_CLINIC_PHONE,
+};
 use reqwest::StatusCode;
 
 const MENU: [(&str, &str); 12] = [
@@ -127,7 +129,7 @@ async fn a_chosen_language_is_kept_in_a_cookie_and_english_renders() {
         .send()
         .await
         .unwrap();
-    let html = response.text().await.unwrap();
+    let html = markup_of(response).await;
     assert!(html.contains("<html lang=\"en\""));
     assert!(html.contains("<h1 class=\"page-title\">Finance</h1>"));
 }
