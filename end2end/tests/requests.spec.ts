@@ -213,3 +213,23 @@ test("reception finds a patient by name and sees where their cabinet stands", as
   await expect(row).toContainText("Смирнова Анна Сергеевна");
   await expect(row).toContainText("Активен");
 });
+
+test("the demo's requests for documents and for a radiology report open with their content, and wait in their departments' queues", async ({ page, browser }) => {
+  await signIn(page);
+  await open(page, "/requests?kind=document");
+  await expect(page.locator(".request-item")).toHaveCount(1);
+  await page.locator(".request-item a").click();
+  await expect(page.getByText("Справка для оформления налогового вычета")).toBeVisible();
+  await expect(page.getByText("На e-mail из дополнительного соглашения")).toBeVisible();
+  await open(page, "/requests?kind=radiology_report");
+  await page.locator(".request-item a").click();
+  await expect(page.getByText("МРТ коленного сустава")).toBeVisible();
+
+  const admin = await staffPage(browser, STAFF.admin);
+  for (const [kind, department] of [["document", "Медицинский архив"], ["radiology_report", "Отделение лучевой диагностики"]]) {
+    await open(admin, `/admin/requests?kind=${kind}`);
+    await expect(admin.locator("tbody tr")).toHaveCount(1);
+    await admin.locator("tbody tr a").click();
+    await expect(admin.getByText(department)).toBeVisible();
+  }
+});

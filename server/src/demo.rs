@@ -9,8 +9,9 @@
 //! | staff at reception | `reception` | `demo-reception-pass-2026` |
 //! | operator of the contact centre | `operator` | `demo-operator-pass-2026` |
 //!
-//! The demo patient has requests in the contact centre's, home care's and
-//! the portal team's queues.
+//! The demo patient has requests in every department's queue: the contact
+//! centre's, medical records', radiology's, home care's and the portal
+//! team's.
 
 use app::db::accounts::{self, NewPatientAccount, NewTemporaryCredentials};
 use app::db::clinics::{self, NewClinic};
@@ -19,8 +20,9 @@ use app::db::requests::{self, NewRequest};
 use app::db::staff::{self, NewStaff};
 use app::db::{Db, WriteTx};
 use app::domain::request::{
-    request_number, BookingContent, ClinicChoice, FeedbackContent, FeedbackType, HomeVisitContent,
-    RequestContent, RequestStatus, TimeOfDay,
+    request_number, BookingContent, ClinicChoice, DocumentContent, DocumentDelivery, DocumentType,
+    FeedbackContent, FeedbackType, HomeVisitContent, RadiologyReportContent, RequestContent,
+    RequestStatus, TimeOfDay,
 };
 use app::domain::StaffRole;
 use app::security::{hash_password, Secret};
@@ -319,6 +321,33 @@ async fn seed_requests(
             "Позвоним вам сегодня, чтобы подобрать время.",
         )],
         now - Duration::days(3),
+    )
+    .await?;
+    seed_request(
+        tx,
+        patient_id,
+        &RequestContent::Document(DocumentContent {
+            document_type: DocumentType::TaxDeductionCertificate,
+            period_from: NaiveDate::from_ymd_opt(today.year() - 1, 1, 1)
+                .ok_or_else(|| anyhow::anyhow!("no 1 January before {today}"))?,
+            period_until: NaiveDate::from_ymd_opt(today.year() - 1, 12, 31)
+                .ok_or_else(|| anyhow::anyhow!("no 31 December before {today}"))?,
+            delivery: DocumentDelivery::Email,
+            comment: Some("Оплачивал лечение супруги".into()),
+        }),
+        &[],
+        now - Duration::days(2),
+    )
+    .await?;
+    seed_request(
+        tx,
+        patient_id,
+        &RequestContent::RadiologyReport(RadiologyReportContent {
+            study: "МРТ коленного сустава".into(),
+            study_date: today - Duration::days(5),
+        }),
+        &[],
+        now - Duration::days(1) + Duration::hours(3),
     )
     .await?;
     seed_request(

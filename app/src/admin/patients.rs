@@ -134,7 +134,7 @@ mod search {
     const PATIENT_PAGE_SIZE: i64 = 20;
     use crate::context::{require_staff, server_context};
     use crate::db::patients::{self, name_key, PatientSearch};
-    use crate::domain::request::page_number;
+    use crate::domain::request::{day_text, page_number};
     use crate::domain::{login_key, patient, FieldErrors, StaffRole};
     use crate::error::AppError;
 
@@ -183,7 +183,7 @@ mod search {
                     },
                     mis_patient_id: row.mis_patient_id,
                     full_name: row.full_name,
-                    birth_date: row.birth_date.format("%d.%m.%Y").to_string(),
+                    birth_date: day_text(row.birth_date),
                     login: row.login,
                 })
                 .collect(),

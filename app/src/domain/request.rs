@@ -469,29 +469,101 @@ impl FeedbackForm {
     }
 }
 
-/// What a request holds, by kind. Kinds whose forms come with later
-/// sections (documents, appointments, radiology) will add their variants.
+/// «Тип документа» of a request for documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentType {
+    /// «Результаты анализов»
+    LabResults,
+    /// «Результаты исследований»
+    StudyResults,
+    /// «Копия карты»
+    RecordCopy,
+    /// «Выписка (после операции)»
+    SurgeryExtract,
+    /// «Справка для оформления налогового вычета»
+    TaxDeductionCertificate,
+    /// «Выписной эпикриз»
+    DischargeSummary,
+}
+
+/// «Способ получения документов».
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentDelivery {
+    /// «Лично (в Клинике)»
+    InClinic,
+    /// «На e-mail»: always the service agreement's address.
+    Email,
+}
+
+/// A request for documents. Its form comes with the «Запросить документы»
+/// section, which adds the tax certificate's own fields (as optional ones,
+/// so that requests stored before still render).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentContent {
+    pub document_type: DocumentType,
+    /// «За период», from and until, both days included.
+    pub period_from: NaiveDate,
+    pub period_until: NaiveDate,
+    pub delivery: DocumentDelivery,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// «Получить заключение» on a radiology study of the patient's results:
+/// the report is e-mailed to the service agreement's address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RadiologyReportContent {
+    /// The study as the MIS names it.
+    pub study: String,
+    pub study_date: NaiveDate,
+}
+
+/// What a request holds, by kind. The appointment kinds add their variants
+/// with the calendar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RequestContent {
     Booking(BookingContent),
+    Document(DocumentContent),
+    RadiologyReport(RadiologyReportContent),
     HomeVisit(HomeVisitContent),
     Feedback(FeedbackContent),
+}
+
+/// A day as the pages write it.
+pub fn day_text(day: NaiveDate) -> String {
+    day.format("%d.%m.%Y").to_string()
 }
 
 impl RequestContent {
     pub fn kind(&self) -> RequestKind {
         match self {
             RequestContent::Booking(_) => RequestKind::Booking,
+            RequestContent::Document(_) => RequestKind::Document,
+            RequestContent::RadiologyReport(_) => RequestKind::RadiologyReport,
             RequestContent::HomeVisit(_) => RequestKind::HomeVisit,
             RequestContent::Feedback(_) => RequestKind::Feedback,
         }
     }
 
-    /// One line for lists: what the request is about.
+    /// One line for lists: what the request is about, in the patient's
+    /// words or the MIS's. A request for documents is told by its period:
+    /// the list names its kind beside it, the page its type.
     pub fn summary(&self) -> String {
+        let period;
         let line = match self {
             RequestContent::Booking(booking) => booking.reason.as_str(),
+            RequestContent::Document(document) => {
+                period = format!(
+                    "{} – {}",
+                    day_text(document.period_from),
+                    day_text(document.period_until)
+                );
+                period.as_str()
+            }
+            RequestContent::RadiologyReport(report) => report.study.as_str(),
             RequestContent::HomeVisit(visit) => visit.reason.as_str(),
             RequestContent::Feedback(feedback) => feedback.message.as_str(),
         };
@@ -751,6 +823,31 @@ mod tests {
         let content: RequestContent = serde_json::from_str(old).unwrap();
         assert_eq!(content.kind(), RequestKind::Booking);
         assert_eq!(content.summary(), "Осмотр");
+    }
+
+    #[test]
+    fn documents_and_radiology_reports_are_stored_by_kind_and_summarised() {
+        let document = RequestContent::Document(DocumentContent {
+            document_type: DocumentType::TaxDeductionCertificate,
+            period_from: day(2026, 1, 1),
+            period_until: day(2026, 6, 30),
+            delivery: DocumentDelivery::Email,
+            comment: None,
+        });
+        let stored = serde_json::to_string(&document).unwrap();
+        assert!(stored.contains(r#""kind":"document""#), "{stored}");
+        assert!(stored.contains(r#""document_type":"tax_deduction_certificate""#));
+        assert_eq!(
+            serde_json::from_str::<RequestContent>(&stored).unwrap(),
+            document
+        );
+        assert_eq!(document.kind(), RequestKind::Document);
+        assert_eq!(document.summary(), "01.01.2026 – 30.06.2026");
+
+        let report = r#"{"kind":"radiology_report","study":"МРТ коленного сустава","study_date":"2026-11-20"}"#;
+        let report: RequestContent = serde_json::from_str(report).unwrap();
+        assert_eq!(report.kind(), RequestKind::RadiologyReport);
+        assert_eq!(report.summary(), "МРТ коленного сустава");
     }
 
     #[test]

@@ -9,7 +9,10 @@ pub mod engine;
 #[cfg(feature = "ssr")]
 pub mod events;
 
-use crate::domain::request::{FeedbackType, RequestContent, RequestKind, RequestStatus, TimeOfDay};
+use crate::domain::request::{
+    day_text, DocumentDelivery, DocumentType, FeedbackType, RequestContent, RequestKind,
+    RequestStatus, TimeOfDay,
+};
 use crate::error::AppError;
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use leptos::prelude::*;
@@ -81,6 +84,24 @@ pub fn time_of_day_label(time: TimeOfDay, locale: Locale) -> &'static str {
         TimeOfDay::Morning => td_string!(locale, booking.morning),
         TimeOfDay::Afternoon => td_string!(locale, booking.afternoon),
         TimeOfDay::Evening => td_string!(locale, booking.evening),
+    }
+}
+
+pub fn document_type_label(document: DocumentType, locale: Locale) -> &'static str {
+    match document {
+        DocumentType::LabResults => td_string!(locale, document.type_lab_results),
+        DocumentType::StudyResults => td_string!(locale, document.type_study_results),
+        DocumentType::RecordCopy => td_string!(locale, document.type_record_copy),
+        DocumentType::SurgeryExtract => td_string!(locale, document.type_surgery_extract),
+        DocumentType::TaxDeductionCertificate => td_string!(locale, document.type_tax_certificate),
+        DocumentType::DischargeSummary => td_string!(locale, document.type_discharge_summary),
+    }
+}
+
+pub fn delivery_label(delivery: DocumentDelivery, locale: Locale) -> &'static str {
+    match delivery {
+        DocumentDelivery::InClinic => td_string!(locale, document.delivery_in_clinic),
+        DocumentDelivery::Email => td_string!(locale, document.delivery_email),
     }
 }
 
@@ -286,11 +307,24 @@ pub fn RequestContentView(content: RequestContent) -> impl IntoView {
         let facts = match content.clone() {
             RequestContent::Booking(b) => view! {
                 {fact(td_string!(locale, booking.reason), Some(b.reason))}
-                {fact(td_string!(locale, booking.desired_date), Some(b.desired_date.format("%d.%m.%Y").to_string()))}
+                {fact(td_string!(locale, booking.desired_date), Some(day_text(b.desired_date)))}
                 {fact(td_string!(locale, booking.specialist), b.specialist)}
                 {fact(td_string!(locale, booking.clinic), b.clinic.map(|c| c.name))}
                 {fact(td_string!(locale, booking.time_of_day), b.time_of_day.map(|t| time_of_day_label(t, locale).to_owned()))}
                 {fact(td_string!(locale, request.comment), b.comment)}
+            }
+            .into_any(),
+            RequestContent::Document(d) => view! {
+                {fact(td_string!(locale, document.type_label), Some(document_type_label(d.document_type, locale).to_owned()))}
+                {fact(td_string!(locale, document.period), Some(format!("{} – {}", day_text(d.period_from), day_text(d.period_until))))}
+                {fact(td_string!(locale, document.delivery), Some(delivery_label(d.delivery, locale).to_owned()))}
+                {fact(td_string!(locale, request.comment), d.comment)}
+            }
+            .into_any(),
+            RequestContent::RadiologyReport(r) => view! {
+                {fact(td_string!(locale, radiology.study), Some(r.study))}
+                {fact(td_string!(locale, radiology.study_date), Some(day_text(r.study_date)))}
+                {fact(td_string!(locale, document.delivery), Some(delivery_label(DocumentDelivery::Email, locale).to_owned()))}
             }
             .into_any(),
             RequestContent::HomeVisit(h) => view! {

@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 use reqwest::StatusCode;
 use serde_json::Value;
 use server::demo;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The demo data's own requests take the first numbers of the year.
-const DEMO_REQUESTS: i64 = 4;
+const DEMO_REQUESTS: i64 = 6;
 
 /// A field of a form and what to put in it.
 type Change<'a> = Vec<(&'a str, &'a str)>;
@@ -498,6 +498,11 @@ async fn queue(app: &TestApp, client: &reqwest::Client, filter: &[(&str, &str)])
     .await
 }
 
+/// Each kind's department, and the departments, as an admin sees them.
+async fn routing(app: &TestApp, admin: &reqwest::Client) -> Value {
+    json(app.post_form_as(admin, "/api/admin/routes/list", &[]).await).await
+}
+
 fn numbers_of(page: &Value) -> Vec<String> {
     page["lines"]
         .as_array()
@@ -793,7 +798,11 @@ async fn the_queue_filters_by_kind_status_date_and_patient_and_pages() {
     .await;
     assert_eq!(today["total"], 25 + 1, "today's and the demo's home visit");
     let before = queue(&app, &admin, &[("until", "2026-11-25")]).await;
-    assert_eq!(before["total"], 3);
+    assert_eq!(
+        before["total"],
+        DEMO_REQUESTS - 1,
+        "all the demo's but the home visit"
+    );
 
     for filter in [
         ("from", "someday"),
@@ -1024,11 +1033,14 @@ async fn a_booking_posted_without_wasm_comes_back_with_the_message_and_what_was_
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert_eq!(location, "/requests/%D0%97%2D2026%2D000005?sent=1");
+    assert_eq!(
+        location,
+        format!("/requests/%D0%97%2D2026%2D{:06}?sent=1", DEMO_REQUESTS + 1)
+    );
     let (status, html) = app.get_html(&location).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
-        html.contains("З-2026-000005"),
+        html.contains(&format!("З-2026-{:06}", DEMO_REQUESTS + 1)),
         "the request's page shows its number"
     );
     assert!(html.contains("Заявка отправлена"));
@@ -1050,12 +1062,69 @@ async fn the_request_pages_need_a_signed_in_patient_and_render_for_one() {
     app.sign_in_demo_patient().await;
     let (status, html) = app.get_html("/requests").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("З-2026-000004") && html.contains("З-2026-000001"));
+    assert!(html.contains("З-2026-000006") && html.contains("З-2026-000001"));
+    assert!(
+        html.contains("01.01.2025 – 31.12.2025"),
+        "a document request by its period"
+    );
     let (status, html) = app.get_html("/booking?tab=list").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("УЗИ брюшной полости"));
+    // Documents and radiology reports have no form yet, but render.
+    let (status, html) = app.get_html("/requests/З-2026-000003").await;
+    assert_eq!(status, StatusCode::OK);
+    for fact in [
+        "Запрос документов",
+        "Справка для оформления налогового вычета",
+        "За период",
+        "01.01.2025 – 31.12.2025",
+        "На e-mail из дополнительного соглашения",
+        "Оплачивал лечение супруги",
+    ] {
+        assert!(html.contains(fact), "{fact}");
+    }
+    let (status, html) = app.get_html("/requests/З-2026-000004").await;
+    assert_eq!(status, StatusCode::OK);
+    for fact in [
+        "Заключение лучевой диагностики",
+        "МРТ коленного сустава",
+        "Дата исследования",
+    ] {
+        assert!(html.contains(fact), "{fact}");
+    }
     let (_, html) = app.get_html("/booking?reason=%D0%9F%D0%BE%20%D0%BD%D0%B0%D0%BF%D1%80%D0%B0%D0%B2%D0%BB%D0%B5%D0%BD%D0%B8%D1%8E").await;
     assert!(html.contains("По направлению"), "a prefilled reason");
+}
+
+#[tokio::test]
+async fn the_demo_has_requests_in_every_departments_queue() {
+    let app = spawn_demo_app().await;
+    let admin = app
+        .staff_client(demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD)
+        .await;
+    let routing = routing(&app, &admin).await;
+    let names: HashMap<&str, &str> = routing["departments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d[0].as_str().unwrap(), d[1].as_str().unwrap()))
+        .collect();
+    let routed: HashSet<&str> = routing["routes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|route| names[route[1].as_str().unwrap()])
+        .collect();
+    assert_eq!(routed.len(), 5, "{routed:?}");
+    let all = queue(&app, &admin, &[]).await;
+    assert_eq!(all["total"], DEMO_REQUESTS);
+    let queued: HashSet<&str> = all["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["department"].as_str().unwrap())
+        .collect();
+    assert_eq!(queued, routed);
 }
 
 #[tokio::test]
@@ -1066,11 +1135,7 @@ async fn an_admin_sends_a_kind_to_another_department_from_then_on() {
     let admin = app
         .staff_client(demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD)
         .await;
-    let routing = json(
-        app.post_form_as(&admin, "/api/admin/routes/list", &[])
-            .await,
-    )
-    .await;
+    let routing = routing(&app, &admin).await;
     assert!(routing["routes"]
         .as_array()
         .unwrap()
