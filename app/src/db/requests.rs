@@ -250,14 +250,55 @@ pub async fn of_patient_by_number(
     patient_id: i64,
     number: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE r.number = $1 AND r.patient_id = $2");
+    one(db, OF_PATIENT, number, Some(patient_id)).await
+}
+
+/// `$2` is the patient's id.
+const OF_PATIENT: &str = "r.patient_id = $2";
+
+/// The request with this number that meets `condition`, whose `$2` is
+/// `second`.
+async fn one(
+    db: &Db,
+    condition: &str,
+    number: &str,
+    second: Option<i64>,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let sql = format!("{SELECT} WHERE r.number = $1 AND {condition}");
     with_db!(db, pool => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(number)
-            .bind(patient_id)
+            .bind(second)
             .fetch_optional(pool)
             .await
     })
+}
+
+/// [`one`], read inside a write transaction, so that on PostgreSQL its row
+/// stays locked until the end.
+async fn one_for_update(
+    tx: &mut WriteTx,
+    condition: &str,
+    number: &str,
+    second: Option<i64>,
+) -> Result<Option<RequestRow>, sqlx::Error> {
+    let base = format!("{SELECT} WHERE r.number = $1 AND {condition}");
+    match tx {
+        WriteTx::Sqlite(tx) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(base))
+                .bind(number)
+                .bind(second)
+                .fetch_optional(&mut **tx)
+                .await
+        }
+        WriteTx::Postgres(tx) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} FOR UPDATE OF r")))
+                .bind(number)
+                .bind(second)
+                .fetch_optional(&mut **tx)
+                .await
+        }
+    }
 }
 
 /// Which requests a staff member may see.
@@ -286,55 +327,23 @@ fn scope_clause(n: usize) -> String {
     )
 }
 
-/// The request with this number, if it is in `scope`; read inside a write
-/// transaction, so that on PostgreSQL its row stays locked until the end.
+/// The request with this number, if it is in `scope`, locked like
+/// [`one_for_update`].
 pub async fn in_scope_for_update(
     tx: &mut WriteTx,
     scope: Scope,
     number: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let base = format!("{SELECT} WHERE r.number = $1 AND {}", scope_clause(2));
-    match tx {
-        WriteTx::Sqlite(tx) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(base))
-                .bind(number)
-                .bind(scope.staff_id())
-                .fetch_optional(&mut **tx)
-                .await
-        }
-        WriteTx::Postgres(tx) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} FOR UPDATE OF r")))
-                .bind(number)
-                .bind(scope.staff_id())
-                .fetch_optional(&mut **tx)
-                .await
-        }
-    }
+    one_for_update(tx, &scope_clause(2), number, scope.staff_id()).await
 }
 
-/// A patient's own request by number, locked like [`in_scope_for_update`].
+/// A patient's own request by number, locked like [`one_for_update`].
 pub async fn of_patient_for_update(
     tx: &mut WriteTx,
     patient_id: i64,
     number: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let base = format!("{SELECT} WHERE r.number = $1 AND r.patient_id = $2");
-    match tx {
-        WriteTx::Sqlite(tx) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(base))
-                .bind(number)
-                .bind(patient_id)
-                .fetch_optional(&mut **tx)
-                .await
-        }
-        WriteTx::Postgres(tx) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} FOR UPDATE OF r")))
-                .bind(number)
-                .bind(patient_id)
-                .fetch_optional(&mut **tx)
-                .await
-        }
-    }
+    one_for_update(tx, OF_PATIENT, number, Some(patient_id)).await
 }
 
 /// The request with this number, if it is in `scope`.
@@ -343,14 +352,7 @@ pub async fn in_scope(
     scope: Scope,
     number: &str,
 ) -> Result<Option<RequestRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE r.number = $1 AND {}", scope_clause(2));
-    with_db!(db, pool => {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(number)
-            .bind(scope.staff_id())
-            .fetch_optional(pool)
-            .await
-    })
+    one(db, &scope_clause(2), number, scope.staff_id()).await
 }
 
 row! {
