@@ -14,6 +14,7 @@ use crate::domain::request::{
     RequestStatus, TimeOfDay,
 };
 use crate::error::AppError;
+use crate::forms::FormError;
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -261,6 +262,25 @@ pub fn RequestList(requests: Vec<RequestSummary>) -> impl IntoView {
         </ul>
     }
     .into_any()
+}
+
+/// The requests `requests` loads, as [`RequestList`]: a skeleton until they
+/// first arrive, the list kept while they load again, the error if it fails.
+#[component]
+pub fn LoadedRequestList(
+    requests: Resource<Result<Vec<RequestSummary>, AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match requests.await {
+                    Ok(list) => view! { <RequestList requests=list/> }.into_any(),
+                    Err(error) => view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
 }
 
 /// The statuses a request has had, oldest first, with staff comments.

@@ -3,10 +3,9 @@
 //! follows status changes live.
 
 use crate::domain::request::RequestKind;
-use crate::forms::FormError;
 use crate::i18n::{t, use_i18n};
 use crate::layout::PageTitle;
-use crate::requests::{my_requests, request_news, RequestList};
+use crate::requests::{my_requests, request_news, LoadedRequestList};
 use crate::sections::Section;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -47,14 +46,7 @@ fn SectionRequests(kind: RequestKind) -> impl IntoView {
         move |_| my_requests(kind.as_str().to_owned(), String::new()),
     );
     view! {
-        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match requests.await {
-                    Ok(list) => view! { <RequestList requests=list/> }.into_any(),
-                    Err(error) => view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <LoadedRequestList requests/>
         <p><A href=Section::Requests.path()>{t!(i18n, request.all_requests)}</A></p>
     }
 }

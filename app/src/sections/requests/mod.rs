@@ -9,7 +9,7 @@ use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::PageTitle;
 use crate::requests::{
     kind_label, my_request, my_requests, request_news, status_label, CancelRequest,
-    RequestContentView, RequestList, RequestNews, StatusBadge, Timeline,
+    LoadedRequestList, RequestContentView, RequestNews, StatusBadge, Timeline,
 };
 use crate::sections::Section;
 use leptos::prelude::*;
@@ -78,14 +78,7 @@ pub fn RequestsPage() -> impl IntoView {
             <button type="submit" class="button">{t!(i18n, request.filter)}</button>
         </form>
         <NewsNotice news/>
-        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match requests.await {
-                    Ok(list) => view! { <RequestList requests=list/> }.into_any(),
-                    Err(error) => view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <LoadedRequestList requests/>
     }
 }
 
