@@ -283,9 +283,22 @@ impl TestApp {
     /// A form post from our own pages (with our `Origin`), as a browser
     /// without wasm or the server function client sends it.
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.post_form_as(&self.client, path, form).await
+    }
+
+    /// A form posted from `page` by a browser without wasm: it asks for
+    /// HTML, so the server answers with a redirect, not with JSON.
+    pub async fn post_plain_form(
+        &self,
+        path: &str,
+        page: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         self.client
             .post(format!("{}{}", self.address, path))
             .header("origin", &self.address)
+            .header("accept", "text/html")
+            .header("referer", format!("{}{}", self.address, page))
             .form(form)
             .send()
             .await

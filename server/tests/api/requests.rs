@@ -981,15 +981,8 @@ async fn a_booking_posted_without_wasm_comes_back_with_the_message_and_what_was_
         ],
     );
     let response = app
-        .client
-        .post(format!("{}/api/booking/send", app.address))
-        .header("origin", &app.address)
-        .header("accept", "text/html")
-        .header("referer", format!("{}/booking", app.address))
-        .form(&typed)
-        .send()
-        .await
-        .unwrap();
+        .post_plain_form("/api/booking/send", "/booking", &typed)
+        .await;
     assert_eq!(response.status(), StatusCode::FOUND);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -1022,15 +1015,8 @@ async fn a_booking_posted_without_wasm_comes_back_with_the_message_and_what_was_
         &[("reason", "Записаться к неврологу, болит спина")],
     );
     let response = app
-        .client
-        .post(format!("{}/api/booking/send", app.address))
-        .header("origin", &app.address)
-        .header("accept", "text/html")
-        .header("referer", format!("{}/booking", app.address))
-        .form(&fixed)
-        .send()
-        .await
-        .unwrap();
+        .post_plain_form("/api/booking/send", "/booking", &fixed)
+        .await;
     assert_eq!(response.status(), StatusCode::FOUND);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(

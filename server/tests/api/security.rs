@@ -192,18 +192,15 @@ async fn the_audit_log_records_who_when_and_from_where_and_refuses_changes() {
 async fn a_form_posted_without_wasm_comes_back_to_its_page_with_the_error_not_as_raw_json() {
     let app = spawn_demo_app().await;
     let response = app
-        .client
-        .post(format!("{}/api/sign_in", app.address))
-        .header("origin", &app.address)
-        .header("accept", "text/html")
-        .header("referer", format!("{}/login", app.address))
-        .form(&[
-            ("login", demo::PATIENT_LOGIN),
-            ("password", "a wrong long password"),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_plain_form(
+            "/api/sign_in",
+            "/login",
+            &[
+                ("login", demo::PATIENT_LOGIN),
+                ("password", "a wrong long password"),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::FOUND);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(
@@ -220,18 +217,15 @@ async fn a_form_posted_without_wasm_comes_back_to_its_page_with_the_error_not_as
     );
 
     let ok = app
-        .client
-        .post(format!("{}/api/sign_in", app.address))
-        .header("origin", &app.address)
-        .header("accept", "text/html")
-        .header("referer", format!("{}/login", app.address))
-        .form(&[
-            ("login", demo::PATIENT_LOGIN),
-            ("password", demo::PATIENT_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
+        .post_plain_form(
+            "/api/sign_in",
+            "/login",
+            &[
+                ("login", demo::PATIENT_LOGIN),
+                ("password", demo::PATIENT_PASSWORD),
+            ],
+        )
+        .await;
     assert_eq!(ok.status(), StatusCode::FOUND);
     assert_eq!(ok.headers()["location"], "/");
 }
