@@ -23,9 +23,33 @@ pub fn PageTitle(#[prop(into)] text: Signal<&'static str>) -> impl IntoView {
         )
     };
     view! {
-        <Title text=title/>
+        <DocumentTitle text=title/>
         <h1 class="page-title">{move || text.get()}</h1>
     }
+}
+
+/// The document's `<title>`: in the browser it follows the reader's
+/// language; on the server it is the text as the page renders.
+///
+/// Never `<Title text=closure/>` on the server. leptos_meta keeps that
+/// closure and calls it only when it writes the `<head>`, after the body
+/// has rendered, from code (leptos_integration_utils'
+/// `inject_meta_context`) that runs outside the request's reactive arena.
+/// Each request's signals live in an arena of its own, and a worker thread
+/// reads whichever arena the last request it ran there left current; when
+/// another page rendered on that thread in between — only under concurrent
+/// load — the closure's signals are not found and the read panics with
+/// "you tried to access a reactive value … already been disposed", a 500
+/// for one page in forty. Computed while the page renders, in its own
+/// arena, the text is a plain string by the time the `<head>` is written.
+#[component]
+pub fn DocumentTitle<F>(text: F) -> impl IntoView
+where
+    F: Fn() -> String + Send + Sync + 'static,
+{
+    #[cfg(feature = "ssr")]
+    let text = text();
+    view! { <Title text=text/> }
 }
 
 /// Layout of the patient's pages. Without a signed-in patient it sends the

@@ -6,9 +6,9 @@
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::layout::DocumentTitle;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 /// What the registration form starts from.
@@ -255,7 +255,7 @@ pub fn ActivatePage() -> impl IntoView {
     let title = move || td_string!(i18n.get_locale(), activation.title);
 
     view! {
-        <Title text=title/>
+        <DocumentTitle text=move || title().to_owned()/>
         <main id="content" class="auth">
             <div class="auth-card">
                 <h1 class="page-title">{title}</h1>

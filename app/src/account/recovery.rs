@@ -6,9 +6,9 @@
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::layout::DocumentTitle;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Step one. The answer is the same whether or not the login exists.
 #[server(endpoint = "recovery/request")]
@@ -319,7 +319,7 @@ pub fn RecoverPage() -> impl IntoView {
     let title = move || td_string!(i18n.get_locale(), recovery.title);
 
     view! {
-        <Title text=title/>
+        <DocumentTitle text=move || title().to_owned()/>
         <main id="content" class="auth">
             <div class="auth-card">
                 <h1 class="page-title">{title}</h1>

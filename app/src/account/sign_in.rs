@@ -4,9 +4,9 @@ use crate::clinic::{page_context, tel_href};
 use crate::error::AppError;
 use crate::forms::{action_error, reload_at, Field, FormError};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::layout::DocumentTitle;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 /// Signs a patient in: a new session, its token in a cookie. An unknown
 /// login and a wrong password get the same answer in the same time.
@@ -166,7 +166,7 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), login.title)/>
+        <DocumentTitle text=move || td_string!(i18n.get_locale(), login.title).to_owned()/>
         <main id="content" class="auth">
             <div class="auth-card">
                 <p class="brand-clinic">{clinic.name}</p>

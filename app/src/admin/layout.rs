@@ -8,8 +8,8 @@ use crate::clinic::page_context;
 use crate::domain::StaffRole;
 use crate::forms::reload_at;
 use crate::i18n::{t, td_string, use_i18n};
+use crate::layout::DocumentTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 
 #[component]
@@ -38,7 +38,7 @@ pub fn AdminLayout() -> impl IntoView {
         }
     });
     view! {
-        <Title text=move || td_string!(i18n.get_locale(), admin.title)/>
+        <DocumentTitle text=move || td_string!(i18n.get_locale(), admin.title).to_owned()/>
         <header class="topbar admin">
             <A href="/admin" attr:class="brand">
                 <span class="brand-clinic">{page.clinic.name.clone()}</span>

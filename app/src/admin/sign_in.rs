@@ -5,8 +5,8 @@ use crate::clinic::page_context;
 use crate::error::AppError;
 use crate::forms::{action_error, reload_at, Field, FormError};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::layout::DocumentTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[server(endpoint = "admin/sign_in")]
 pub async fn staff_sign_in(login: String, password: String) -> Result<(), AppError> {
@@ -152,7 +152,7 @@ pub fn AdminLoginPage() -> impl IntoView {
     });
     let title = move || td_string!(i18n.get_locale(), admin.sign_in_title);
     view! {
-        <Title text=title/>
+        <DocumentTitle text=move || title().to_owned()/>
         <main id="content" class="auth">
             <div class="auth-card">
                 <p class="brand-clinic">{page.clinic.name}</p>

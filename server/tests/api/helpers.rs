@@ -5,9 +5,13 @@
 
 use app::clinic::ClinicInfo;
 use app::clock::Clock;
+use app::db::accounts::{self, NewPatientAccount};
 use app::db::outbox::{self, Delivery};
+use app::db::patients::{self, NewPatient, NewServiceAgreement};
 use app::db::{audit, Db};
 use app::security::RateLimit;
+use app::security::{hash_password, Secret};
+use chrono::NaiveDate;
 use server::config::{CliArgs, Config, LogConfig, MailTransport};
 use server::demo;
 use server::mail::MailWorker;
@@ -321,6 +325,63 @@ impl TestApp {
             "{}",
             response.text().await.unwrap()
         );
+    }
+
+    /// A second patient with an active cabinet, signed in on their own
+    /// client: «Пётр Ильич», login `ivanov`, no requests yet.
+    pub async fn second_patient(&self) -> reqwest::Client {
+        let password = "second-patient-pass-2026";
+        let hash = hash_password(&Secret::new(password)).unwrap();
+        let mut tx = self.db.begin_write().await.unwrap();
+        let patient_id = patients::insert(
+            &mut tx,
+            &NewPatient {
+                mis_patient_id: "MIS-300001",
+                full_name: "Иванов Пётр Ильич",
+                birth_date: NaiveDate::from_ymd_opt(1965, 1, 2).unwrap(),
+            },
+            self.clock.now(),
+        )
+        .await
+        .unwrap();
+        patients::insert_agreement(
+            &mut tx,
+            &NewServiceAgreement {
+                patient_id,
+                number: "ДС-2026-0300",
+                signed_on: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                email: "p.ivanov@example.ru",
+                sms_phone: "+79035550300",
+            },
+            self.clock.now(),
+        )
+        .await
+        .unwrap();
+        accounts::insert_account(
+            &mut tx,
+            &NewPatientAccount {
+                patient_id,
+                login: "ivanov",
+                password_hash: &hash,
+                address_as: "Пётр Ильич",
+                recovery_email: "p.ivanov@example.ru",
+                locale: "ru",
+            },
+            self.clock.now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let client = new_client();
+        let response = self
+            .post_form_as(
+                &client,
+                "/api/sign_in",
+                &[("login", "ivanov"), ("password", password)],
+            )
+            .await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK);
+        client
     }
 
     /// Delivers the mail that is due, as the worker would when woken.

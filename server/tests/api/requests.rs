@@ -4,11 +4,7 @@
 //! the audit of staff views, live news, and reception's patient search.
 
 use crate::helpers::{error_json, new_client, problem_of, spawn_demo_app, TestApp};
-use app::db::accounts::{self, NewPatientAccount};
-use app::db::patients::{self, NewPatient, NewServiceAgreement};
 use app::db::{audit, with_db};
-use app::security::{hash_password, Secret};
-use chrono::NaiveDate;
 use reqwest::StatusCode;
 use serde_json::Value;
 use server::demo;
@@ -79,62 +75,6 @@ async fn request_count(app: &TestApp) -> i64 {
             .await
             .unwrap()
     })
-}
-
-/// A second patient with an active cabinet, signed in on their own client.
-async fn second_patient(app: &TestApp) -> reqwest::Client {
-    let password = "second-patient-pass-2026";
-    let hash = hash_password(&Secret::new(password)).unwrap();
-    let mut tx = app.db.begin_write().await.unwrap();
-    let patient_id = patients::insert(
-        &mut tx,
-        &NewPatient {
-            mis_patient_id: "MIS-300001",
-            full_name: "Иванов Пётр Ильич",
-            birth_date: NaiveDate::from_ymd_opt(1965, 1, 2).unwrap(),
-        },
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
-    patients::insert_agreement(
-        &mut tx,
-        &NewServiceAgreement {
-            patient_id,
-            number: "ДС-2026-0300",
-            signed_on: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
-            email: "p.ivanov@example.ru",
-            sms_phone: "+79035550300",
-        },
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
-    accounts::insert_account(
-        &mut tx,
-        &NewPatientAccount {
-            patient_id,
-            login: "ivanov",
-            password_hash: &hash,
-            address_as: "Пётр Ильич",
-            recovery_email: "p.ivanov@example.ru",
-            locale: "ru",
-        },
-        app.clock.now(),
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    let client = new_client();
-    let response = app
-        .post_form_as(
-            &client,
-            "/api/sign_in",
-            &[("login", "ivanov"), ("password", password)],
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::OK);
-    client
 }
 
 #[tokio::test]
@@ -409,7 +349,7 @@ async fn a_patient_never_sees_or_changes_another_patients_request() {
     let app = spawn_demo_app().await;
     app.sign_in_demo_patient().await;
     let number = send_booking(&app, &key(1)).await;
-    let other = second_patient(&app).await;
+    let other = app.second_patient().await;
 
     let theirs = my_request(&app, &other, &number).await;
     let made_up = my_request(&app, &other, "З-2026-999999").await;
@@ -898,7 +838,7 @@ async fn a_status_change_reaches_the_patients_open_page_at_once_and_nobody_elses
     let app = spawn_demo_app().await;
     app.sign_in_demo_patient().await;
     let number = send_booking(&app, &key(1)).await;
-    let other = second_patient(&app).await;
+    let other = app.second_patient().await;
     let mine = open_stream(&app.client, &app.address).await;
     let theirs = open_stream(&other, &app.address).await;
 
