@@ -147,6 +147,42 @@ pub fn require_staff(role: StaffRole) -> Result<StaffSession, AppError> {
     }
 }
 
+/// The "not found" a patient gets for something that is not theirs — another
+/// patient's, made up or malformed alike — recorded in the audit log with
+/// what was asked for (`what`: the kind of thing, `asked`: as sent, cut
+/// short), who asked, from where and under which request id. If the refusal
+/// cannot be recorded, the answer is an internal error instead.
+pub async fn refuse_patient(
+    context: &ServerContext,
+    patient_id: i64,
+    what: &str,
+    asked: &str,
+) -> AppError {
+    let origin = request_meta().origin();
+    let asked: String = asked
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(REFUSAL_DETAIL_CHARS)
+        .collect();
+    let detail = format!("{what} {asked}");
+    let entry = audit::Entry {
+        detail: &detail,
+        ..audit::Entry::new(
+            audit::Action::AccessRefused,
+            audit::Actor::Patient(patient_id),
+            None,
+            &origin,
+        )
+    };
+    match audit::record_alone(&context.db, &entry, context.clock.now()).await {
+        Ok(()) => AppError::NotFound,
+        Err(error) => error.into(),
+    }
+}
+
+/// How much of what a refused caller sent the audit log keeps.
+const REFUSAL_DETAIL_CHARS: usize = 64;
+
 /// Spends one of the caller's address's attempts at the guarded forms.
 pub fn limit_by_ip(context: &ServerContext, meta: &RequestMeta) -> Result<(), AppError> {
     let Some(ip) = meta.ip else {
@@ -191,6 +227,14 @@ pub fn set_response_header(name: http::HeaderName, value: &str) {
     }
 }
 
+/// Sets the status of the page being rendered (not of a server function
+/// called over `/api/`, which [`reply`] answers).
+pub fn set_page_status(status: http::StatusCode) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(status);
+    }
+}
+
 /// Finishes a server function: an error is answered with its HTTP status
 /// (422 for a mistake in the form, never 500).
 ///
@@ -209,6 +253,13 @@ pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             use_context::<leptos_axum::ResponseOptions>(),
         ) {
             response.set_status(error.status());
+            // The wait in a header too, for clients that are not our pages.
+            if let AppError::RateLimited { retry_after_secs } = error {
+                response.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from(*retry_after_secs),
+                );
+            }
         }
     }
     result

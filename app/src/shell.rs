@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use leptos_router::{ParamSegment, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 use leptos_use::UseLocalesOptions;
 
 /// The whole HTML document, rendered on the server.
@@ -107,11 +107,13 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The administrative module, inside its own layout.
+/// The administrative module, inside its own layout. Its pages render in
+/// full before the answer starts (`SsrMode::Async`): a page whose data failed
+/// to load answers with an error status, not with a 200 already sent.
 #[component(transparent)]
 fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
-        <ParentRoute path=StaticSegment("admin") view=AdminLayout>
+        <ParentRoute path=StaticSegment("admin") view=AdminLayout ssr=SsrMode::Async>
             <Route path=StaticSegment("") view=AdminHome/>
             <Route path=path!("cabinets/new") view=OpenCabinetPage/>
             <Route path=StaticSegment("staff") view=StaffPage/>
@@ -123,11 +125,12 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// The pages inside the cabinet's layout: «Главная» and the twelve sections.
+/// The pages inside the cabinet's layout: «Главная» and the twelve sections,
+/// rendered in full before the answer starts, as the staff pages are.
 #[component(transparent)]
 fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
-        <ParentRoute path=StaticSegment("") view=CabinetLayout>
+        <ParentRoute path=StaticSegment("") view=CabinetLayout ssr=SsrMode::Async>
             <Route path=StaticSegment("") view=HomePage/>
             <Route path=StaticSegment(Section::Booking.slug()) view=BookingPage/>
             <Route path=StaticSegment(Section::Documents.slug()) view=|| view! { <SectionNotBuilt section=Section::Documents/> }/>

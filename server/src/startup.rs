@@ -5,8 +5,8 @@
 use crate::config::{Config, MailTransport};
 use crate::mail::MailWorker;
 use crate::security::{
-    client_ip, resolve_sessions, same_origin_writes, security_headers, AllowedOrigins,
-    HeaderPolicy, TrustedProxies,
+    bodies_sized_to_their_forms, client_ip, request_id_from_trusted_proxies_only, resolve_sessions,
+    same_origin_writes, security_headers, AllowedOrigins, HeaderPolicy, TrustedProxies,
 };
 use crate::{demo, error_page, events, health};
 use app::clinic::{ClinicInfo, REQUEST_ID_HEADER};
@@ -278,6 +278,10 @@ fn router(state: AppState) -> Router {
         >(context, shell))
         .layer(
             ServiceBuilder::new()
+                .layer(axum::middleware::from_fn_with_state(
+                    state.proxies.clone(),
+                    request_id_from_trusted_proxies_only,
+                ))
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http()
@@ -306,6 +310,7 @@ fn router(state: AppState) -> Router {
                     state.origins.clone(),
                     same_origin_writes,
                 ))
+                .layer(axum::middleware::from_fn(bodies_sized_to_their_forms))
                 .layer(axum::middleware::from_fn_with_state(
                     state.proxies.clone(),
                     client_ip,

@@ -99,7 +99,15 @@ mod server {
         {
             return Err(wrong());
         }
-        begin_attempt(context, Form::Activation, &key, now).await?;
+        begin_attempt(
+            context,
+            Form::Activation,
+            &key,
+            Actor::Anonymous,
+            &meta.origin(),
+            now,
+        )
+        .await?;
         let mut tx = context.db.begin_write().await?;
         let credentials = accounts::usable_temporary_credentials(&mut tx, &key, now).await?;
         drop(tx);

@@ -40,6 +40,7 @@ pub(crate) mod attempts {
     //! limit while the first ones are still being hashed.
 
     use crate::context::ServerContext;
+    use crate::db::audit::{self, Action, Actor, Entry, Origin};
     use crate::db::failures::{self, Form};
     use crate::error::AppError;
     use crate::security::lockout;
@@ -54,15 +55,29 @@ pub(crate) mod attempts {
 
     /// Counts an attempt at `login_key` in `form`, or answers
     /// `RateLimited` while the login is locked.
+    /// A refusal during a lockout is recorded in the audit log (as `actor`,
+    /// from `origin`): a stranger still trying a locked login is visible.
     pub async fn begin_attempt(
         context: &ServerContext,
         form: Form,
         login_key: &str,
+        actor: Actor,
+        origin: &Origin,
         now: DateTime<Utc>,
     ) -> Result<Attempt, AppError> {
         let mut tx = context.db.begin_write().await?;
         let previous = failures::get_for_update(&mut tx, form, login_key, now).await?;
         if let Some(until) = lockout::locked_until(previous.as_ref(), now) {
+            let patient_id = match actor {
+                Actor::Patient(id) => Some(id),
+                Actor::Anonymous | Actor::Staff(_) => None,
+            };
+            let entry = Entry {
+                detail: form.as_str(),
+                ..Entry::new(Action::AttemptRefusedLocked, actor, patient_id, origin)
+            };
+            audit::record(&mut tx, &entry, now).await?;
+            tx.commit().await?;
             return Err(AppError::RateLimited {
                 retry_after_secs: (until - now).num_seconds().max(1) as u64,
             });

@@ -52,7 +52,9 @@ mod server {
         {
             return Err(wrong());
         }
-        let attempt = begin_attempt(&context, Form::SignIn, &key, now).await?;
+        let origin = meta.origin();
+        let attempt =
+            begin_attempt(&context, Form::SignIn, &key, Actor::Anonymous, &origin, now).await?;
 
         let account = accounts::by_login(&context.db, &key).await?;
         let verified = context
@@ -62,7 +64,6 @@ mod server {
                 account.as_ref().map(|a| a.password_hash.clone()),
             )
             .await?;
-        let origin = meta.origin();
         let (account, needs_rehash) = match (account, verified) {
             (Some(account), Verified::Yes { needs_rehash }) => (account, needs_rehash),
             (account, _) => {

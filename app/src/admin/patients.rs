@@ -6,6 +6,7 @@
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::pages::LoadFailed;
 use leptos::prelude::*;
 
 #[server(endpoint = "admin/patients/disable")]
@@ -255,7 +256,7 @@ pub fn PatientsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let found = match found.await {
                     Ok(found) => found,
-                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 if found.lines.is_empty() {
                     return view! { <p class="empty">{t!(i18n, admin.no_patients)}</p> }.into_any();

@@ -9,6 +9,7 @@ use crate::domain::request::{RequestKind, RequestStatus};
 use crate::error::AppError;
 use crate::forms::{action_error, labeller, successes, FormError, SelectField, TextArea};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::pages::LoadFailed;
 use crate::requests::{
     kind_label, status_label, RequestContentView, RequestDetail, StatusBadge, Timeline,
 };
@@ -358,7 +359,7 @@ pub fn QueuePageView() -> impl IntoView {
             {move || Suspend::new(async move {
                 let queue = match queue.await {
                     Ok(queue) => queue,
-                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 if queue.lines.is_empty() {
                     return view! { <p class="empty">{t!(i18n, admin.queue_empty)}</p> }.into_any();
@@ -430,7 +431,7 @@ pub fn StaffRequestPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let view = match request.await {
                     Ok(view) => view,
-                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 let detail = view.detail.clone();
                 let number = detail.number.clone();

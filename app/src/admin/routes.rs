@@ -6,6 +6,7 @@ use crate::domain::request::RequestKind;
 use crate::error::AppError;
 use crate::forms::{action_error, successes, FormError};
 use crate::i18n::{t, use_i18n};
+use crate::pages::LoadFailed;
 use crate::requests::kind_label;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -103,7 +104,7 @@ pub fn RoutesCard() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let routing = match routing.await {
                         Ok(routing) => routing,
-                        Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                        Err(error) => return view! { <LoadFailed error/> }.into_any(),
                     };
                     let departments = routing.departments.clone();
                     routing

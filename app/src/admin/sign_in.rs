@@ -48,7 +48,16 @@ mod server {
         {
             return Err(wrong());
         }
-        begin_attempt(&context, Form::StaffSignIn, &key, now).await?;
+        let origin = meta.origin();
+        begin_attempt(
+            &context,
+            Form::StaffSignIn,
+            &key,
+            Actor::Anonymous,
+            &origin,
+            now,
+        )
+        .await?;
         let credentials = staff::credentials(&context.db, &key).await?;
         let verified = context
             .hasher
@@ -57,7 +66,6 @@ mod server {
                 credentials.as_ref().map(|c| c.password_hash.clone()),
             )
             .await?;
-        let origin = meta.origin();
         let Some(credentials) = credentials.filter(|_| verified.matched()) else {
             audit::record_alone(
                 &context.db,

@@ -6,6 +6,7 @@ use crate::domain::StaffRole;
 use crate::error::AppError;
 use crate::forms::{action_error, labeller, successes, Field, FormError};
 use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::pages::LoadFailed;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -328,7 +329,7 @@ pub fn StaffPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let overview = match overview.await {
                     Ok(overview) => overview,
-                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 let departments = overview.departments.clone();
                 view! {

@@ -36,6 +36,11 @@ pub enum Action {
     RequestViewed,
     StatusMailChanged,
     RequestRouteChanged,
+    /// A form was refused because its login is locked after failures.
+    AttemptRefusedLocked,
+    /// Someone asked for data that is not theirs (or does not exist) and
+    /// was told "not found"; the detail says what was asked for.
+    AccessRefused,
 }
 
 impl Action {
@@ -69,6 +74,8 @@ impl Action {
             Action::RequestViewed => "request_viewed",
             Action::StatusMailChanged => "status_mail_changed",
             Action::RequestRouteChanged => "request_route_changed",
+            Action::AttemptRefusedLocked => "attempt_refused_locked",
+            Action::AccessRefused => "access_refused",
         }
     }
 }

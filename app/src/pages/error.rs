@@ -2,6 +2,8 @@
 //! to the help line, which matches the server's log lines.
 
 use crate::clinic::page_context;
+use crate::error::AppError;
+use crate::forms::FormError;
 #[cfg(feature = "ssr")]
 use crate::i18n::Locale;
 use crate::i18n::{t, td_string, use_i18n};
@@ -31,6 +33,35 @@ pub fn ErrorPage() -> impl IntoView {
                 </p>
             </div>
         </main>
+    }
+}
+
+/// What a page shows in place of data that failed to load. While the server
+/// renders, it also sets the status the page answers with — 500 when we
+/// failed (the database locked or gone), 404 for what is not there or not
+/// the reader's — so a monitor or a load balancer sees what the patient
+/// sees. Pages that load data render in full before answering
+/// (`SsrMode::Async`), so the status is not sent before the data is read.
+#[component]
+pub fn LoadFailed(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if matches!(error, AppError::Internal { .. } | AppError::NotFound) {
+        crate::context::set_page_status(error.status());
+    }
+    match error {
+        AppError::Internal { request_id } => view! {
+            <section class="notice load-failed" role="alert" aria-labelledby="load-failed-title">
+                <h2 id="load-failed-title">{t!(i18n, error.title)}</h2>
+                <p>{t!(i18n, error.body)}</p>
+                {request_id.map(|id| view! {
+                    <p class="request-id">{t!(i18n, error.request_id)} " " <code>{id}</code></p>
+                })}
+                <p><a href="" class="button">{t!(i18n, error.retry)}</a></p>
+            </section>
+        }
+        .into_any(),
+        other => view! { <FormError error=Signal::stored(Some(other))/> }.into_any(),
     }
 }
 

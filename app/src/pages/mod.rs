@@ -8,6 +8,6 @@ mod not_found;
 pub(crate) use error::escape_html;
 #[cfg(feature = "ssr")]
 pub use error::static_error_page;
-pub use error::ErrorPage;
+pub use error::{ErrorPage, LoadFailed};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;

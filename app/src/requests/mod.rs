@@ -14,8 +14,8 @@ use crate::domain::request::{
     RequestStatus, TimeOfDay,
 };
 use crate::error::AppError;
-use crate::forms::FormError;
 use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::pages::LoadFailed;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -141,7 +141,9 @@ pub async fn cancel_request(number: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::{engine, request_path, RequestDetail, RequestSummary};
-    use crate::context::{current_patient, redirect_plain_form, request_meta, server_context};
+    use crate::context::{
+        current_patient, redirect_plain_form, refuse_patient, request_meta, server_context,
+    };
     use crate::db::requests;
     use crate::domain::request::{is_request_number, RequestKind, RequestStatus};
     use crate::domain::{FieldErrors, Problem};
@@ -194,22 +196,29 @@ mod server {
         let context = server_context()?;
         let patient = current_patient()?;
         // Another patient's number and a made-up one get the same answer.
-        if !is_request_number(&number) {
-            return Err(AppError::NotFound);
+        let row = if is_request_number(&number) {
+            requests::of_patient_by_number(&context.db, patient.patient_id, &number).await?
+        } else {
+            None
+        };
+        match row {
+            Some(row) => engine::detail(&context, &row).await,
+            None => Err(refuse_patient(&context, patient.patient_id, "request", &number).await),
         }
-        let row = requests::of_patient_by_number(&context.db, patient.patient_id, &number)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        engine::detail(&context, &row).await
     }
 
     pub async fn cancel_request(number: String) -> Result<(), AppError> {
         let context = server_context()?;
         let patient = current_patient()?;
-        if !is_request_number(&number) {
-            return Err(AppError::NotFound);
+        let cancelled = if is_request_number(&number) {
+            engine::cancel(&context, &patient, &number).await
+        } else {
+            Err(AppError::NotFound)
+        };
+        if let Err(AppError::NotFound) = cancelled {
+            return Err(refuse_patient(&context, patient.patient_id, "request", &number).await);
         }
-        engine::cancel(&context, &patient, &number).await?;
+        cancelled?;
         redirect_plain_form(&request_meta(), &request_path(&number));
         Ok(())
     }
@@ -276,7 +285,7 @@ pub fn LoadedRequestList(
             {move || Suspend::new(async move {
                 match requests.await {
                     Ok(list) => view! { <RequestList requests=list/> }.into_any(),
-                    Err(error) => view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => view! { <LoadFailed error/> }.into_any(),
                 }
             })}
         </Transition>

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should stop the test
 
 mod activation;
+mod answers;
 mod concurrency;
 mod database;
 mod health;

@@ -7,9 +7,10 @@ use super::request_form::RequestSection;
 use crate::domain::request::{ClinicChoice, RequestKind, TimeOfDay, LONG_TEXT_MAX};
 use crate::error::AppError;
 use crate::forms::{
-    action_error, labeller, Field, FormError, RequestFormHead, SelectField, SubmitButton, TextArea,
+    action_error, labeller, Field, RequestFormHead, SelectField, SubmitButton, TextArea,
 };
 use crate::i18n::{td_string, use_i18n, Locale};
+use crate::pages::LoadFailed;
 use crate::requests::{form_start, show_sent_request, time_of_day_label};
 use crate::sections::Section;
 use leptos::prelude::*;
@@ -141,7 +142,7 @@ fn BookingFormView() -> impl IntoView {
                 let (start, options) = match (start.await, options.await) {
                     (Ok(start), Ok(options)) => (start, options),
                     (Err(error), _) | (_, Err(error)) => {
-                        return view! { <FormError error=Signal::stored(Some(error))/> }.into_any();
+                        return view! { <LoadFailed error/> }.into_any();
                     }
                 };
                 let clinics = options

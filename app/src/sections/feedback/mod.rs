@@ -4,10 +4,9 @@
 use super::request_form::RequestSection;
 use crate::domain::request::{FeedbackType, RequestKind, LONG_TEXT_MAX};
 use crate::error::AppError;
-use crate::forms::{
-    action_error, labeller, FormError, RequestFormHead, SelectField, SubmitButton, TextArea,
-};
+use crate::forms::{action_error, labeller, RequestFormHead, SelectField, SubmitButton, TextArea};
 use crate::i18n::{td_string, use_i18n, Locale};
+use crate::pages::LoadFailed;
 use crate::requests::{feedback_type_label, form_start, show_sent_request};
 use crate::sections::Section;
 use leptos::prelude::*;
@@ -79,7 +78,7 @@ fn FeedbackFormView() -> impl IntoView {
             {move || Suspend::new(async move {
                 let start = match start.await {
                     Ok(start) => start,
-                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 let types = FeedbackType::ALL
                     .into_iter()

@@ -8,10 +8,9 @@
 use super::request_form::RequestSection;
 use crate::domain::request::{RequestKind, LONG_TEXT_MAX};
 use crate::error::AppError;
-use crate::forms::{
-    action_error, labeller, Field, FormError, RequestFormHead, SubmitButton, TextArea,
-};
+use crate::forms::{action_error, labeller, Field, RequestFormHead, SubmitButton, TextArea};
 use crate::i18n::{td_string, use_i18n, Locale};
+use crate::pages::LoadFailed;
 use crate::requests::{form_start, show_sent_request};
 use crate::sections::Section;
 use leptos::prelude::*;
@@ -110,7 +109,7 @@ fn HomeVisitFormView() -> impl IntoView {
             {move || Suspend::new(async move {
                 let start = match start.await {
                     Ok(start) => start,
-                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 let short = {
                     let start = start.clone();

@@ -7,6 +7,7 @@ use crate::domain::request::{RequestKind, RequestStatus};
 use crate::forms::{action_error, successes, FormError};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::PageTitle;
+use crate::pages::LoadFailed;
 use crate::requests::{
     kind_label, my_request, my_requests, request_news, status_label, CancelRequest,
     LoadedRequestList, RequestContentView, RequestNews, StatusBadge, Timeline,
@@ -105,7 +106,7 @@ pub fn RequestPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let detail = match request.await {
                     Ok(detail) => detail,
-                    Err(error) => return view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 view! {
                     <article class="card request" aria-labelledby="request-number">

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::forms::{action_error, successes, Field, FormError, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::PageTitle;
+use crate::pages::LoadFailed;
 use crate::sections::Section;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -97,9 +98,11 @@ mod server {
     use crate::account::attempts::{attempt_succeeded, begin_attempt};
     use crate::account::rules::new_password_errors;
     use crate::auth::PatientSession;
-    use crate::context::{current_patient, request_meta, server_context, ServerContext};
+    use crate::context::{
+        current_patient, refuse_patient, request_meta, server_context, ServerContext,
+    };
     use crate::db::accounts::{self, PatientAccount};
-    use crate::db::audit::{self, Action, Entry};
+    use crate::db::audit::{self, Action, Actor, Entry};
     use crate::db::failures::Form;
     use crate::db::sessions::{self, EndReason, Subject};
     use crate::db::{patients, recovery};
@@ -129,7 +132,15 @@ mod server {
     ) -> Result<PatientAccount, AppError> {
         let now = context.clock.now();
         let key = login_key(&patient.login);
-        begin_attempt(context, Form::SignIn, &key, now).await?;
+        begin_attempt(
+            context,
+            Form::SignIn,
+            &key,
+            Actor::Patient(patient.patient_id),
+            &request_meta().origin(),
+            now,
+        )
+        .await?;
         let account = account_of(context, patient).await?;
         let wrong = || AppError::field("current_password", Problem::PasswordWrong);
         if password.is_empty() {
@@ -361,7 +372,9 @@ mod server {
         )
         .await?
         {
-            return Err(AppError::NotFound);
+            drop(tx);
+            let asked = session_id.to_string();
+            return Err(refuse_patient(&context, patient.patient_id, "session", &asked).await);
         }
         let origin = request_meta().origin();
         audit::record(
@@ -441,7 +454,7 @@ pub fn SettingsPage() -> impl IntoView {
                 let account = match account.await {
                     Ok(account) => account,
                     Err(error) => {
-                        return view! { <FormError error=Signal::stored(Some(error))/> }.into_any();
+                        return view! { <LoadFailed error/> }.into_any();
                     }
                 };
                 let address_error = action_error(save_address);
@@ -563,7 +576,7 @@ fn SessionList(
             <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
-                        Err(error) => view! { <FormError error=Signal::stored(Some(error))/> }.into_any(),
+                        Err(error) => view! { <LoadFailed error/> }.into_any(),
                         Ok(list) => {
                             let others = list.iter().filter(|s| !s.current).count();
                             view! {
