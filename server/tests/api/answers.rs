@@ -44,12 +44,7 @@ async fn a_page_whose_data_fails_to_load_answers_500_with_the_error_page_and_its
         (&operator, "/admin/requests"),
         (&operator, "/admin/requests/З-2026-000001"),
     ] {
-        let response = client
-            .get(format!("{}{path}", app.address))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
+        let response = app.get_as(client, path).await;
         assert_eq!(
             response.status(),
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -67,12 +62,7 @@ async fn a_request_page_for_a_number_that_is_not_the_patients_answers_404() {
     let app = spawn_demo_app().await;
     let other = app.second_patient().await;
     for number in ["З-2026-000001", "З-2099-000001", "not-a-number"] {
-        let response = other
-            .get(format!("{}/requests/{number}", app.address))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
+        let response = app.get_as(&other, &format!("/requests/{number}")).await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{number}");
     }
 }
@@ -106,12 +96,7 @@ async fn asking_for_another_patients_request_or_session_is_refused_and_audited()
         assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path} {value}");
         asked.push((request_id(&response), value.to_owned()));
     }
-    let page = other
-        .get(format!("{}/requests/З-2026-000002", app.address))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let page = app.get_as(&other, "/requests/З-2026-000002").await;
     asked.push((request_id(&page), "З-2026-000002".to_owned()));
 
     let rows = audit::all(&app.db).await.unwrap();

@@ -1,8 +1,8 @@
-//! Many patients at once, as on a Monday morning: every signed-in page and
-//! the server functions behind them, thousands of times, dozens at a time,
-//! for two patients. Asserts correctness, never speed: not one answer is a
-//! server error, and every answer holds its own patient's data and nobody
-//! else's.
+//! Many people at once, as on a Monday morning: every signed-in page and the
+//! server functions behind them, thousands of times, dozens at a time, for
+//! two patients and an operator. Asserts correctness, never speed: not one
+//! answer is a server error, and every answer holds its own reader's data
+//! and nobody else's.
 //!
 //! One page rendered at a time hides what one render may share with
 //! another (a reactive value read outside the request that owns it); only
@@ -18,17 +18,20 @@ use server::demo;
 
 /// Requests in flight at once.
 const IN_FLIGHT: usize = 48;
-/// Times every call of both patients is made.
-const ROUNDS: usize = 48;
+/// Times every call of every reader is made.
+const ROUNDS: usize = 40;
 
-/// A signed-in patient and what only their answers may hold.
-struct Patient {
+/// Someone signed in, and what only their answers may hold.
+struct Reader {
     client: reqwest::Client,
     login: &'static str,
-    /// How the header greets them.
-    address_as: &'static str,
-    /// Their requests' numbers.
+    /// The header's greeting, which every page of theirs shows.
+    greeting: String,
+    /// The patient's requests' numbers, newest first (none for staff).
     requests: Vec<String>,
+    /// What must never appear in their answers: the others' data.
+    foreign: Vec<String>,
+    calls: Vec<Call>,
 }
 
 /// One call a page or its script makes.
@@ -38,8 +41,12 @@ enum Call {
     ServerFn(&'static str, Vec<(&'static str, String)>),
 }
 
-/// Every signed-in page and the server functions they call, for `patient`.
-fn calls_of(patient: &Patient) -> Vec<Call> {
+fn greeting(name: &str) -> String {
+    format!("<span class=\"account-name\">{name}</span>")
+}
+
+/// Every signed-in page of a patient and the server functions they call.
+fn patient_calls(requests: &[String]) -> Vec<Call> {
     let mut pages = vec!["/".to_owned()];
     pages.extend(Section::ALL.iter().map(|section| section.path().to_owned()));
     pages.extend(
@@ -47,26 +54,18 @@ fn calls_of(patient: &Patient) -> Vec<Call> {
             "/booking?tab=list",
             "/home-visit?tab=list",
             "/feedback?tab=list",
+            "/requests?status=sent",
         ]
         .map(str::to_owned),
     );
-    pages.push("/requests?status=sent".to_owned());
-    pages.extend(
-        patient
-            .requests
-            .iter()
-            .map(|number| format!("/requests/{number}")),
-    );
+    pages.extend(requests.iter().map(|number| format!("/requests/{number}")));
     let mut calls: Vec<Call> = pages.into_iter().map(Call::Page).collect();
     calls.extend([
         Call::ServerFn(
             "requests/list",
             vec![("kind", String::new()), ("status", String::new())],
         ),
-        Call::ServerFn(
-            "requests/one",
-            vec![("number", patient.requests[0].clone())],
-        ),
+        Call::ServerFn("requests/one", vec![("number", requests[0].clone())]),
         Call::ServerFn("settings/account", vec![]),
         Call::ServerFn("settings/sessions", vec![]),
         Call::ServerFn("booking/options", vec![]),
@@ -75,11 +74,26 @@ fn calls_of(patient: &Patient) -> Vec<Call> {
     calls
 }
 
-/// Makes `call` as `patient`; a description of what was wrong, if anything.
-async fn check(app: &TestApp, patient: &Patient, other: &Patient, call: &Call) -> Option<String> {
-    match call {
+/// The operator's pages and the queue behind them.
+fn operator_calls() -> Vec<Call> {
+    let mut calls: Vec<Call> = [
+        "/admin",
+        "/admin/requests",
+        "/admin/requests?status=sent",
+        "/admin/requests/З-2026-000001",
+    ]
+    .map(|path| Call::Page(path.to_owned()))
+    .into();
+    calls.push(Call::ServerFn("admin/requests/list", vec![]));
+    calls
+}
+
+/// Makes `call` as `reader`; a description of what was wrong, if anything.
+async fn check(app: &TestApp, reader: &Reader, call: &Call) -> Option<String> {
+    let who = reader.login;
+    let (what, status, body) = match call {
         Call::Page(path) => {
-            let response = match patient
+            let response = match reader
                 .client
                 .get(format!("{}{}", app.address, path))
                 .header("accept", "text/html")
@@ -87,131 +101,48 @@ async fn check(app: &TestApp, patient: &Patient, other: &Patient, call: &Call) -
                 .await
             {
                 Ok(response) => response,
-                Err(error) => return Some(format!("{path} for {}: {error}", patient.login)),
+                Err(error) => return Some(format!("{path} for {who}: {error}")),
             };
-            let status = response.status();
-            let html = markup_of(response).await;
-            if status != StatusCode::OK {
-                return Some(format!("{path} for {}: {status}", patient.login));
-            }
-            let greeting = format!("<span class=\"account-name\">{}</span>", patient.address_as);
-            if !html.contains(&greeting) {
-                return Some(format!("{path} for {}: not greeted by name", patient.login));
-            }
-            if html.contains(other.address_as)
-                || other.requests.iter().any(|number| html.contains(number))
-            {
-                return Some(format!(
-                    "{path} for {}: shows {}'s data",
-                    patient.login, other.login
-                ));
-            }
-            None
+            (path.as_str(), response.status(), markup_of(response).await)
         }
         Call::ServerFn(name, form) => {
+            let form: Vec<(&str, &str)> = form
+                .iter()
+                .map(|(field, value)| (*field, value.as_str()))
+                .collect();
             let response = app
-                .post_form_as(
-                    &patient.client,
-                    &format!("/api/{name}"),
-                    &form
-                        .iter()
-                        .map(|(field, value)| (*field, value.as_str()))
-                        .collect::<Vec<_>>(),
-                )
+                .post_form_as(&reader.client, &format!("/api/{name}"), &form)
                 .await;
             let status = response.status();
-            let body = response.text().await.unwrap_or_default();
-            if status != StatusCode::OK {
-                return Some(format!("{name} for {}: {status} {body}", patient.login));
-            }
-            let json = || serde_json::from_str::<Value>(&body).unwrap_or_default();
-            let mixed = match *name {
-                "requests/list" => {
-                    let numbers: Vec<String> = json()
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|request| request["number"].as_str().map(str::to_owned))
-                        .collect();
-                    numbers != patient.requests
-                }
-                "settings/account" => json()["login"] != patient.login,
-                _ => other.requests.iter().any(|number| body.contains(number)),
-            };
-            mixed.then(|| format!("{name} for {}: not their data: {body}", patient.login))
+            (*name, status, response.text().await.unwrap_or_default())
         }
+    };
+    if status != StatusCode::OK {
+        return Some(format!("{what} for {who}: {status}"));
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn every_signed_in_page_answers_each_patient_with_their_own_data_under_concurrent_load() {
-    let app = spawn_demo_app().await;
-    app.sign_in_demo_patient().await;
-    let second = app.second_patient().await;
-    let booking = app
-        .post_form_as(
-            &second,
-            "/api/booking/send",
-            &[
-                ("idempotency_key", "concurrency-second-patient-booking"),
-                ("reason", "Плановый осмотр"),
-                ("desired_date", "2026-12-01"),
-                ("specialist", "Терапевт"),
-                ("clinic", "spir"),
-                ("time_of_day", "morning"),
-                ("comment", ""),
-            ],
-        )
-        .await;
-    assert_eq!(booking.status(), StatusCode::OK);
-
-    let anna = Patient {
-        requests: numbers_of(&app, &app.client).await,
-        client: app.client.clone(),
-        login: demo::PATIENT_LOGIN,
-        address_as: "Анна Сергеевна",
-    };
-    let pyotr = Patient {
-        requests: numbers_of(&app, &second).await,
-        client: second,
-        login: "ivanov",
-        address_as: "Пётр Ильич",
-    };
-    assert!(!anna.requests.is_empty() && pyotr.requests.len() == 1);
-
-    // Both patients' calls, interleaved, round after round.
-    let patients = [(&anna, &pyotr), (&pyotr, &anna)];
-    let rounds: Vec<Vec<Call>> = patients.iter().map(|(p, _)| calls_of(p)).collect();
-    let mut work = Vec::new();
-    for _ in 0..ROUNDS {
-        for (index, calls) in rounds.iter().enumerate() {
-            work.extend(calls.iter().map(|call| (index, call.clone())));
+    if let Some(foreign) = reader
+        .foreign
+        .iter()
+        .find(|text| body.contains(text.as_str()))
+    {
+        return Some(format!("{what} for {who}: shows another's «{foreign}»"));
+    }
+    let json = || serde_json::from_str::<Value>(&body).unwrap_or_default();
+    let own = match (call, what) {
+        (Call::Page(_), _) => body.contains(&reader.greeting),
+        (_, "requests/list") => {
+            let numbers: Vec<String> = json()
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|request| request["number"].as_str().map(str::to_owned))
+                .collect();
+            numbers == reader.requests
         }
-    }
-    let total = work.len();
-    assert!(total >= 2_000, "{total} calls are too few to overlap");
-
-    let failures: Vec<String> = futures_util::stream::iter(work)
-        .map(|(index, call)| {
-            let (patient, other) = patients[index];
-            let app = &app;
-            async move { check(app, patient, other, &call).await }
-        })
-        .buffer_unordered(IN_FLIGHT)
-        .filter_map(|failure| async move { failure })
-        .collect()
-        .await;
-    assert!(
-        failures.is_empty(),
-        "{} of {total} calls went wrong, e.g.:\n{}",
-        failures.len(),
-        failures
-            .iter()
-            .take(10)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+        (_, "settings/account") => json()["login"] == reader.login,
+        _ => true,
+    };
+    (!own).then(|| format!("{what} for {who}: not their own data"))
 }
 
 /// The numbers of the requests `client`'s patient has, newest first.
@@ -233,4 +164,90 @@ async fn numbers_of(app: &TestApp, client: &reqwest::Client) -> Vec<String> {
         .iter()
         .map(|request| request["number"].as_str().unwrap().to_owned())
         .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_signed_in_page_answers_each_reader_with_their_own_data_under_concurrent_load() {
+    let app = spawn_demo_app().await;
+    app.sign_in_demo_patient().await;
+    let second = app.second_patient().await;
+    let booking = app
+        .post_form_as(
+            &second,
+            "/api/booking/send",
+            &[
+                ("idempotency_key", "concurrency-second-patient-booking"),
+                ("reason", "Плановый осмотр"),
+                ("desired_date", "2026-12-01"),
+                ("specialist", "Терапевт"),
+                ("clinic", "spir"),
+                ("time_of_day", "morning"),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(booking.status(), StatusCode::OK);
+    let operator = app
+        .staff_client(demo::OPERATOR_LOGIN, demo::OPERATOR_PASSWORD)
+        .await;
+
+    let anna_requests = numbers_of(&app, &app.client).await;
+    let pyotr_requests = numbers_of(&app, &second).await;
+    assert!(!anna_requests.is_empty() && pyotr_requests.len() == 1);
+    let (anna, pyotr) = ("Анна Сергеевна", "Пётр Ильич");
+    let readers = [
+        Reader {
+            client: app.client.clone(),
+            login: demo::PATIENT_LOGIN,
+            greeting: greeting(anna),
+            calls: patient_calls(&anna_requests),
+            foreign: [vec![pyotr.to_owned()], pyotr_requests.clone()].concat(),
+            requests: anna_requests.clone(),
+        },
+        Reader {
+            client: second,
+            login: "ivanov",
+            greeting: greeting(pyotr),
+            calls: patient_calls(&pyotr_requests),
+            foreign: [vec![anna.to_owned()], anna_requests].concat(),
+            requests: pyotr_requests,
+        },
+        Reader {
+            client: operator,
+            login: demo::OPERATOR_LOGIN,
+            greeting: greeting("Оператор контакт-центра"),
+            calls: operator_calls(),
+            foreign: vec![greeting(anna), greeting(pyotr)],
+            requests: Vec::new(),
+        },
+    ];
+
+    // Everyone's calls, interleaved, round after round.
+    let mut work = Vec::new();
+    for _ in 0..ROUNDS {
+        for reader in &readers {
+            work.extend(reader.calls.iter().map(|call| (reader, call)));
+        }
+    }
+    let total = work.len();
+    assert!(total >= 2_000, "{total} calls are too few to overlap");
+
+    let app = &app;
+    let failures: Vec<String> = futures_util::stream::iter(work)
+        .map(|(reader, call)| async move { check(app, reader, call).await })
+        .buffer_unordered(IN_FLIGHT)
+        .filter_map(|failure| async move { failure })
+        .collect()
+        .await;
+    assert!(
+        failures.is_empty(),
+        "{} of {total} calls went wrong, e.g.:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

@@ -276,7 +276,12 @@ impl TestApp {
     }
     /// A page load as a browser makes it (asking for HTML).
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
+        self.get_as(&self.client, path).await
+    }
+
+    /// A page load from `client`, another browser.
+    pub async fn get_as(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client
             .get(format!("{}{}", self.address, path))
             .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
             .send()
