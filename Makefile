@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; scripts/ holds what they do.
-.PHONY: run test dev bench
+.PHONY: run test dev bench load
 
 run: ## install what is missing, build, serve with demo data
 	scripts/run.sh
@@ -12,3 +12,6 @@ dev: ## the developer loop: rebuild and reload on change
 
 bench: ## release wasm and CSS sizes (raw, gzip, brotli)
 	scripts/bench.sh
+
+load: ## every signed-in page under wrk -c64: req/s, p99, errors, panics
+	scripts/load.sh
