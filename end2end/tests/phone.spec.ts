@@ -26,9 +26,15 @@ test("on a 375 px phone the menu is a drawer that opens, navigates and closes", 
 });
 
 test("on a 375 px phone nothing scrolls sideways and tap targets are at least 44 px", async ({ page }) => {
-  for (const path of ["/", "/login", "/booking"]) {
+  // Every signed-in page, a request's page and a list tab. Measured against
+  // the layout viewport (clientWidth): with isMobile, Chromium widens
+  // window.innerWidth to the content, which would hide any overflow.
+  const pages = ["/", ...MENU.map(([path]) => path), "/requests/З-2026-000001", "/booking?tab=list"];
+  for (const path of pages) {
     await open(page, path);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow, path).toBeLessThanOrEqual(0);
   }
   await open(page, "/");

@@ -89,7 +89,8 @@ test("a home visit goes to home care, the admin takes it into work and the list 
   await page.getByLabel("Квартира").fill("7");
   await page.getByLabel("Этаж").fill("3");
   await page.getByLabel("Причина вызова").fill("Высокая температура, слабость");
-  await page.getByRole("button", { name: "Вызвать врача" }).click();
+  // The manual's words: «Нажать кнопку «Отправить заявку»».
+  await page.getByRole("button", { name: "Отправить заявку", exact: true }).click();
   const number = await requestNumber(page);
   await expect(page.getByText("+79167654321")).toBeVisible();
   await expect(page.getByText("ОНиЭП")).toBeVisible();
