@@ -49,7 +49,7 @@ mod server {
             return Err(wrong());
         }
         let origin = meta.origin();
-        begin_attempt(
+        let attempt = begin_attempt(
             &context,
             Form::StaffSignIn,
             &key,
@@ -67,12 +67,15 @@ mod server {
             )
             .await?;
         let Some(credentials) = credentials.filter(|_| verified.matched()) else {
-            audit::record_alone(
-                &context.db,
-                &Entry::new(Action::StaffSignInFailed, Actor::Anonymous, None, &origin),
-                now,
-            )
-            .await?;
+            // The failure, and the lockout it starts, as on the patient side.
+            let mut tx = context.db.begin_write().await?;
+            for action in std::iter::once(Action::StaffSignInFailed)
+                .chain(attempt.locks.then_some(Action::StaffSignInLocked))
+            {
+                let entry = Entry::new(action, Actor::Anonymous, None, &origin);
+                audit::record(&mut tx, &entry, now).await?;
+            }
+            tx.commit().await?;
             return Err(wrong());
         };
         if let Verified::Yes { needs_rehash: true } = verified {

@@ -129,7 +129,7 @@ async fn asking_for_another_patients_request_or_session_is_refused_and_audited()
 }
 
 #[tokio::test]
-async fn attempts_refused_during_a_lockout_are_audited_and_say_when_to_return_in_a_header() {
+async fn a_lockout_and_the_attempts_it_refuses_are_audited_and_say_when_to_return_in_a_header() {
     let app = spawn_demo_app().await;
     let staff = new_client();
     for _ in 1..=5 {
@@ -161,6 +161,11 @@ async fn attempts_refused_during_a_lockout_are_audited_and_say_when_to_return_in
     for response in [&patient, &admin] {
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(response.headers()["retry-after"], "60");
+    }
+    // The lock itself is recorded on both sides, once.
+    let actions = app.audit_actions().await;
+    for lock in ["sign_in_locked", "staff_sign_in_locked"] {
+        assert_eq!(actions.iter().filter(|a| *a == lock).count(), 1, "{lock}");
     }
     let refused: Vec<_> = audit::all(&app.db)
         .await
