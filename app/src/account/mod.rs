@@ -55,6 +55,7 @@ pub(crate) mod attempts {
 
     /// Counts an attempt at `login_key` in `form`, or answers
     /// `RateLimited` while the login is locked.
+    ///
     /// A refusal during a lockout is recorded in the audit log (as `actor`,
     /// from `origin`): a stranger still trying a locked login is visible.
     pub async fn begin_attempt(
