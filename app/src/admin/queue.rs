@@ -108,7 +108,7 @@ mod server {
     use crate::db::patients::{self, name_key};
     use crate::db::requests::{self, QueueQuery};
     use crate::domain::request::{
-        filter_date, is_request_number, page_number, RequestContent, RequestKind, RequestStatus,
+        filter_date, is_request_number, page_number, RequestKind, RequestStatus,
     };
     use crate::domain::{FieldErrors, Problem, StaffRole};
     use crate::error::AppError;
@@ -167,12 +167,12 @@ mod server {
         let (rows, total) = requests::queue(&context.db, engine::scope_of(&staff), &query).await?;
         let mut lines = Vec::with_capacity(rows.len());
         for row in rows {
-            let content: RequestContent = serde_json::from_str(&row.content).map_err(|e| {
-                crate::context::internal(format_args!("request {}: {e}", row.number))
-            })?;
+            // Read as the engine reads every request: the kind from its
+            // column, and what no longer parses is an error, not a guess.
+            let content = engine::read_content(&row.number, &row.content)?;
             lines.push(QueueLine {
-                kind: content.kind(),
-                status: RequestStatus::parse(&row.status).unwrap_or(RequestStatus::Sent),
+                kind: engine::read_kind(&row.number, &row.kind)?,
+                status: engine::read_status(&row.number, &row.status)?,
                 summary: content.summary(),
                 department: row.department_name,
                 patient_name: row.patient_name,

@@ -401,6 +401,7 @@ row! {
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct QueueRow {
         pub number: String,
+        pub kind: String,
         pub status: String,
         pub content: String,
         pub department_name: String,
@@ -428,7 +429,7 @@ pub async fn queue(
     );
     let order = if query.newest_first { "DESC" } else { "ASC" };
     let rows_sql = format!(
-        "SELECT r.number, r.status, r.content, d.name AS department_name, \
+        "SELECT r.number, r.kind, r.status, r.content, d.name AS department_name, \
          p.full_name AS patient_name, s.full_name AS assigned_name, r.created_at {filter} \
          ORDER BY r.created_at {order}, r.id {order} LIMIT $8 OFFSET $9"
     );
@@ -463,7 +464,7 @@ pub async fn queue(
 }
 
 /// Saves what a patient typed into `form`, replacing an earlier draft, and
-/// forgets every draft saved before `stale`.
+/// forgets every draft saved before `stale` — both or neither.
 pub async fn save_draft(
     db: &Db,
     patient_id: i64,
@@ -472,10 +473,11 @@ pub async fn save_draft(
     now: DateTime<Utc>,
     stale: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    with_db!(db, pool => {
+    let mut tx = db.begin_write().await?;
+    with_tx!(&mut tx, conn => {
         sqlx::query("DELETE FROM form_drafts WHERE saved_at < $1")
             .bind(stale)
-            .execute(pool)
+            .execute(&mut *conn)
             .await?;
         sqlx::query(
             "INSERT INTO form_drafts (patient_id, form, fields, saved_at) VALUES ($1, $2, $3, $4) \
@@ -485,10 +487,11 @@ pub async fn save_draft(
         .bind(form)
         .bind(fields)
         .bind(now)
-        .execute(pool)
+        .execute(conn)
         .await
         .map(|_| ())
-    })
+    })?;
+    tx.commit().await
 }
 
 /// Takes the draft of `form` out, if it was saved since `since`.

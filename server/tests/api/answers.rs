@@ -3,7 +3,7 @@
 //! than its form is refused before it is read.
 
 use crate::helpers::{markup_of, new_client, spawn_demo_app, TestApp};
-use app::db::{audit, with_db};
+use app::db::audit;
 use reqwest::StatusCode;
 use server::demo;
 
@@ -18,13 +18,8 @@ fn request_id(response: &reqwest::Response) -> String {
 /// Takes the requests' table away under the running server, as a broken
 /// database would: every read of a request then fails.
 async fn lose_the_requests_table(app: &TestApp) {
-    with_db!(&app.db, pool => {
-        sqlx::query("ALTER TABLE patient_requests RENAME TO patient_requests_lost")
-            .execute(pool)
-            .await
-            .map(|_| ())
-            .unwrap()
-    });
+    app.execute_sql("ALTER TABLE patient_requests RENAME TO patient_requests_lost")
+        .await;
 }
 
 #[tokio::test]

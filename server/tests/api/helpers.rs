@@ -8,7 +8,7 @@ use app::clock::Clock;
 use app::db::accounts::{self, NewPatientAccount};
 use app::db::outbox::{self, Delivery};
 use app::db::patients::{self, NewPatient, NewServiceAgreement};
-use app::db::{audit, Db};
+use app::db::{audit, with_db, Db};
 use app::security::RateLimit;
 use app::security::{hash_password, Secret};
 use chrono::NaiveDate;
@@ -387,6 +387,14 @@ impl TestApp {
             .await;
         assert_eq!(response.status(), reqwest::StatusCode::OK);
         client
+    }
+
+    /// Runs `sql` on the test's database behind the server's back, as a
+    /// broken database or a hand-made mistake would change it.
+    pub async fn execute_sql(&self, sql: &'static str) {
+        with_db!(&self.db, pool => {
+            sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap()
+        });
     }
 
     /// Delivers the mail that is due, as the worker would when woken.

@@ -690,6 +690,30 @@ async fn a_patient_who_opted_out_gets_no_status_mail() {
 }
 
 #[tokio::test]
+async fn the_queue_reads_a_request_as_the_engine_does_and_never_guesses_what_does_not_parse() {
+    let app = spawn_demo_app().await;
+    app.sign_in_demo_patient().await;
+    let admin = app
+        .staff_client(demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD)
+        .await;
+    // The kind comes from its column, for patient and staff alike: made
+    // unreadable there, both lists fail the same way (the content's JSON
+    // still says "booking", which the queue used to show).
+    app.execute_sql(
+        "UPDATE patient_requests SET kind = 'no_such_kind' WHERE number = 'З-2026-000001'",
+    )
+    .await;
+    let mine = app
+        .post_form("/api/requests/list", &[("kind", ""), ("status", "")])
+        .await;
+    assert_eq!(mine.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let queue = app
+        .post_form_as(&admin, "/api/admin/requests/list", &[])
+        .await;
+    assert_eq!(queue.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
 async fn the_queue_filters_by_kind_status_date_and_patient_and_pages() {
     let app = spawn_demo_app().await;
     app.sign_in_demo_patient().await;
