@@ -32,7 +32,7 @@ pub async fn set_request_route(kind: String, department: String) -> Result<(), A
 #[cfg(feature = "ssr")]
 mod server {
     use super::Routing;
-    use crate::context::{request_meta, require_staff, server_context};
+    use crate::context::{internal, request_meta, require_staff, server_context};
     use crate::db::audit::{self, Action, Entry};
     use crate::db::{departments, requests};
     use crate::domain::request::RequestKind;
@@ -42,11 +42,18 @@ mod server {
     pub async fn request_routing() -> Result<Routing, AppError> {
         require_staff(StaffRole::Admin)?;
         let context = server_context()?;
+        // A stored kind this release does not know is an error to fix, not
+        // a row to hide from the one person who could fix it.
         let routes = requests::routes(&context.db)
             .await?
             .into_iter()
-            .filter_map(|(kind, code)| RequestKind::parse(&kind).map(|kind| (kind, code)))
-            .collect();
+            .map(|(kind, code)| match RequestKind::parse(&kind) {
+                Some(known) => Ok((known, code)),
+                None => Err(internal(format_args!(
+                    "a route for the unknown kind {kind}"
+                ))),
+            })
+            .collect::<Result<_, AppError>>()?;
         let departments = departments::all(&context.db)
             .await?
             .into_iter()

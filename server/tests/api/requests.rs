@@ -714,6 +714,27 @@ async fn the_queue_reads_a_request_as_the_engine_does_and_never_guesses_what_doe
 }
 
 #[tokio::test]
+async fn a_route_for_a_kind_this_release_does_not_know_is_an_error_not_a_hidden_row() {
+    let app = spawn_demo_app().await;
+    let admin = app
+        .staff_client(demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD)
+        .await;
+    let listed = app
+        .post_form_as(&admin, "/api/admin/routes/list", &[])
+        .await;
+    assert_eq!(listed.status(), StatusCode::OK);
+    app.execute_sql(
+        "INSERT INTO request_routes (kind, department_id) \
+         SELECT 'no_such_kind', id FROM departments WHERE code = 'contact_centre'",
+    )
+    .await;
+    let listed = app
+        .post_form_as(&admin, "/api/admin/routes/list", &[])
+        .await;
+    assert_eq!(listed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+}
+
+#[tokio::test]
 async fn the_queue_filters_by_kind_status_date_and_patient_and_pages() {
     let app = spawn_demo_app().await;
     app.sign_in_demo_patient().await;
