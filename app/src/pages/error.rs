@@ -18,21 +18,31 @@ pub fn ErrorPage() -> impl IntoView {
         <main id="content" class="auth">
             <div class="auth-card">
                 <PageTitle text=Signal::derive(move || td_string!(i18n.get_locale(), error.title))/>
-                <p>{t!(i18n, error.body)}</p>
-                {request_id
-                    .map(|id| {
-                        view! {
-                            <p class="request-id">
-                                {t!(i18n, error.request_id)}
-                                <code>{id}</code>
-                            </p>
-                        }
-                    })}
-                <p>
-                    <a href="" class="button">{t!(i18n, error.retry)}</a>
-                </p>
+                <WhatWentWrong request_id/>
             </div>
         </main>
+    }
+}
+
+/// What the error page and a failed load both say under their heading:
+/// what happened, the request id to give the help line, and a retry.
+#[component]
+fn WhatWentWrong(request_id: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{t!(i18n, error.body)}</p>
+        {request_id
+            .map(|id| {
+                view! {
+                    <p class="request-id">
+                        {t!(i18n, error.request_id)}
+                        <code>{id}</code>
+                    </p>
+                }
+            })}
+        <p>
+            <a href="" class="button">{t!(i18n, error.retry)}</a>
+        </p>
     }
 }
 
@@ -53,11 +63,7 @@ pub fn LoadFailed(error: AppError) -> impl IntoView {
         AppError::Internal { request_id } => view! {
             <section class="notice load-failed" role="alert" aria-labelledby="load-failed-title">
                 <h2 id="load-failed-title">{t!(i18n, error.title)}</h2>
-                <p>{t!(i18n, error.body)}</p>
-                {request_id.map(|id| view! {
-                    <p class="request-id">{t!(i18n, error.request_id)} " " <code>{id}</code></p>
-                })}
-                <p><a href="" class="button">{t!(i18n, error.retry)}</a></p>
+                <WhatWentWrong request_id/>
             </section>
         }
         .into_any(),

@@ -17,10 +17,15 @@ use std::sync::Arc;
 pub struct TrustedProxies(pub Arc<[IpAddr]>);
 
 impl TrustedProxies {
+    /// Whether `peer` is one of our own proxies.
+    pub fn trusts(&self, peer: IpAddr) -> bool {
+        self.0.contains(&peer)
+    }
+
     /// The client behind `peer`: `X-Forwarded-For` read from the right,
     /// skipping our own proxies; the peer itself when it is not trusted.
     pub fn client(&self, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
-        if !self.0.contains(&peer) {
+        if !self.trusts(peer) {
             return peer;
         }
         let forwarded: Vec<IpAddr> = headers
@@ -33,7 +38,7 @@ impl TrustedProxies {
         forwarded
             .into_iter()
             .rev()
-            .find(|ip| !self.0.contains(ip))
+            .find(|ip| !self.trusts(*ip))
             .unwrap_or(peer)
     }
 }

@@ -25,7 +25,7 @@ pub async fn request_id_from_trusted_proxies_only(
     let from_proxy = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|info| trusted.0.contains(&info.0.ip()));
+        .is_some_and(|info| trusted.trusts(info.0.ip()));
     let kept = from_proxy
         && request
             .headers()
