@@ -42,6 +42,8 @@ pub struct ServerContext {
     pub events: crate::requests::events::RequestEvents,
     /// How many requests one patient may send in an hour.
     pub requests_per_hour: u32,
+    /// Where the bytes of files attached to requests are kept.
+    pub attachments: crate::requests::attachments::AttachmentStore,
 }
 
 /// The server context; an internal error if the server forgot to provide it.

@@ -4,6 +4,7 @@
 
 use crate::domain::{FieldErrors, Problem, FORM};
 use crate::i18n::{td_string, Locale};
+use crate::texts::fill;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -58,16 +59,15 @@ impl AppError {
             AppError::Forbidden => Some(td_string!(locale, problem.forbidden).to_owned()),
             AppError::NotFound => Some(td_string!(locale, problem.not_found).to_owned()),
             AppError::RateLimited { retry_after_secs } => {
-                let minutes = retry_after_secs.div_ceil(60).max(1);
-                Some(format!(
-                    "{} {minutes} {}",
+                let minutes = retry_after_secs.div_ceil(60).max(1).to_string();
+                Some(fill(
                     td_string!(locale, problem.rate_limited),
-                    td_string!(locale, problem.minutes)
+                    &[("minutes", &minutes)],
                 ))
             }
             AppError::Internal { request_id } => Some(match request_id {
-                Some(id) => format!("{} {id}", td_string!(locale, problem.internal)),
-                None => td_string!(locale, problem.internal).to_owned(),
+                Some(id) => fill(td_string!(locale, problem.internal), &[("id", id)]),
+                None => td_string!(locale, problem.internal_no_id).to_owned(),
             }),
             AppError::Transport(_) => Some(td_string!(locale, problem.transport).to_owned()),
         }

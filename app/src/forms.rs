@@ -6,24 +6,106 @@ use crate::error::AppError;
 use crate::i18n::{td_string, use_i18n, Locale};
 use leptos::prelude::*;
 
+/// A field of a form, named once: the input's `name` (the server function's
+/// field and the key of its mistakes), its label in either language, and
+/// whether the form refuses it empty. Request forms declare theirs with
+/// [`form_fields!`]; their pages, summaries of mistakes and request pages
+/// all read them from there.
+#[derive(Clone, Copy, Debug)]
+pub struct FormField {
+    pub name: &'static str,
+    pub label: fn(Locale) -> &'static str,
+    pub required: bool,
+}
+
+impl FormField {
+    /// A field the form takes empty.
+    pub const fn optional(name: &'static str, label: fn(Locale) -> &'static str) -> FormField {
+        FormField {
+            name,
+            label,
+            required: false,
+        }
+    }
+
+    /// A field the form refuses empty.
+    pub const fn required(name: &'static str, label: fn(Locale) -> &'static str) -> FormField {
+        FormField {
+            name,
+            label,
+            required: true,
+        }
+    }
+
+    /// The label, following the reader's language.
+    pub fn label_signal(self) -> Signal<&'static str> {
+        let i18n = use_i18n();
+        Signal::derive(move || (self.label)(i18n.get_locale()))
+    }
+}
+
+/// Declares a form as typed — every field a `String`, empty when not sent —
+/// with its fields as [`FormField`]s: `Form::reason` for one,
+/// `Form::FIELDS` for all, in the order the page shows them.
+///
+/// ```text
+/// form_fields! {
+///     /// The booking form as typed.
+///     pub struct BookingForm {
+///         reason: booking.reason [required],
+///         comment: request.comment,
+///     }
+/// }
+/// ```
+macro_rules! form_fields {
+    (
+        $(#[$meta:meta])*
+        pub struct $form:ident {
+            $($field:ident: $group:ident.$key:ident $([$required:ident])?,)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        pub struct $form {
+            $(#[serde(default)] pub $field: String,)*
+        }
+
+        #[allow(non_upper_case_globals)]
+        impl $form {
+            $(pub const $field: $crate::forms::FormField = $crate::forms::FormField {
+                name: stringify!($field),
+                label: |locale| $crate::i18n::td_string!(locale, $group.$key),
+                required: $crate::forms::form_fields!(@required $($required)?),
+            };)*
+
+            /// Every field, in the order the page shows them.
+            pub const FIELDS: &'static [$crate::forms::FormField] = &[$(Self::$field),*];
+        }
+    };
+    (@required required) => { true };
+    (@required) => { false };
+}
+pub(crate) use form_fields;
+
 /// A labelled input with its error message, wired for screen readers
 /// (`aria-invalid`, `aria-describedby`).
 #[component]
 pub fn Field(
-    #[prop(into)] label: Signal<&'static str>,
-    /// The input's `name` (the server function argument) and `id`.
-    name: &'static str,
+    /// Its `name` (the server function's field) and `id`, label, and
+    /// whether it is required.
+    field: FormField,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
     #[prop(optional, into)] hint: Option<Signal<&'static str>>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] inputmode: Option<&'static str>,
-    #[prop(optional)] required: bool,
     #[prop(optional, into)] min: Option<String>,
     #[prop(optional, into)] max: Option<String>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let FormField { name, required, .. } = field;
+    let label = field.label_signal();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
@@ -89,15 +171,15 @@ fn described_by(
 /// A labelled multi-line text with its error; `max` characters at most.
 #[component]
 pub fn TextArea(
-    #[prop(into)] label: Signal<&'static str>,
-    name: &'static str,
+    field: FormField,
     #[prop(optional, into)] hint: Option<Signal<&'static str>>,
     #[prop(optional, into)] value: String,
-    #[prop(optional)] required: bool,
     max: usize,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let FormField { name, required, .. } = field;
+    let label = field.label_signal();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
     view! {
         <div class="field" class:invalid=move || problem().is_some()>
@@ -125,15 +207,15 @@ pub fn TextArea(
 /// «не важно» unless the field is required.
 #[component]
 pub fn SelectField(
-    #[prop(into)] label: Signal<&'static str>,
-    name: &'static str,
+    field: FormField,
     /// `(value, label)` pairs.
     options: Vec<(String, String)>,
     #[prop(optional, into)] value: String,
-    #[prop(optional)] required: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let FormField { name, required, .. } = field;
+    let label = field.label_signal();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
     let blank = move || {
         if required {
@@ -172,8 +254,8 @@ pub fn SelectField(
 #[component]
 pub fn ErrorSummary(
     #[prop(into)] error: Signal<Option<AppError>>,
-    /// The label of a field by its name.
-    label_of: fn(&str, Locale) -> &'static str,
+    /// The form's fields, whose labels name the mistakes.
+    fields: &'static [FormField],
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -195,7 +277,13 @@ pub fn ErrorSummary(
                             .into_iter()
                             .map(|e| {
                                 let href = format!("#{}", e.field);
-                                let text = format!("{}: {}", label_of(&e.field, locale), e.problem.message(locale));
+                                let message = e.problem.message(locale);
+                                // A test of every form proves each mistake
+                                // names one of its fields.
+                                let text = match fields.iter().find(|f| f.name == e.field) {
+                                    Some(field) => format!("{}: {message}", (field.label)(locale)),
+                                    None => message.to_owned(),
+                                };
                                 view! { <li><a href=href>{text}</a></li> }
                             })
                             .collect_view()}
@@ -234,34 +322,33 @@ pub fn labeller() -> impl Fn(fn(Locale) -> &'static str) -> Signal<&'static str>
 #[component]
 pub fn RequestFormHead(
     #[prop(into)] error: Signal<Option<AppError>>,
-    label_of: fn(&str, Locale) -> &'static str,
+    fields: &'static [FormField],
 ) -> impl IntoView {
     view! {
         <crate::requests::FormKey/>
         <FormError error=error/>
-        <ErrorSummary error=error label_of=label_of/>
+        <ErrorSummary error=error fields=fields/>
     }
 }
 
 /// A new password and its repetition, with the hint on how to choose one.
 #[component]
 pub fn NewPasswordFields(
-    #[prop(into)] label: Signal<&'static str>,
+    /// The label of the new password.
+    label: fn(Locale) -> &'static str,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Field
-            label=label
+            field=FormField::optional("password", label)
             hint=Signal::derive(move || td_string!(i18n.get_locale(), new_password.hint))
-            name="password"
             input_type="password"
             autocomplete="new-password"
             error=error
         />
         <Field
-            label=Signal::derive(move || td_string!(i18n.get_locale(), new_password.repeat))
-            name="password_repeat"
+            field=FormField::optional("password_repeat", |l| td_string!(l, new_password.repeat))
             input_type="password"
             autocomplete="new-password"
             error=error

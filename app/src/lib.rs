@@ -29,6 +29,7 @@ pub mod pages;
 pub mod requests;
 pub mod sections;
 pub mod shell;
+pub mod texts;
 
 #[cfg(feature = "ssr")]
 pub mod clock;
@@ -40,5 +41,7 @@ pub mod db;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod security;
+#[cfg(feature = "ssr")]
+pub mod write_unit;
 
 pub use shell::{shell, App};

@@ -1,14 +1,17 @@
-//! The mail the cabinet sends: one `send_<event>` per message, Russian and
-//! English, plain text and HTML side by side. Sending means queuing in the
-//! outbox within the caller's transaction; the server's worker delivers.
+//! The mail the cabinet sends: one `<event>_message` per message, plain
+//! text and HTML side by side. Every sentence is a text of the locale
+//! files (`mail.*`), whole, with its values filled in by name. Sending
+//! means queuing in the outbox within the caller's transaction; the
+//! server's worker delivers.
 
 use crate::clinic::ClinicInfo;
 use crate::context::MailSettings;
 use crate::db::outbox::{self, NewMail};
 use crate::db::WriteTx;
-use crate::i18n::Locale;
+use crate::i18n::{td_string, Locale};
 use crate::pages::escape_html as escape;
 use crate::security::Secret;
+use crate::texts::fill;
 use chrono::{DateTime, Utc};
 
 /// A composed message.
@@ -30,33 +33,84 @@ pub fn locale_of(stored: &str) -> Locale {
     }
 }
 
-/// Wraps paragraphs (already escaped where they hold data) in a small page.
-fn html_page(locale: Locale, paragraphs: &[String]) -> String {
+/// One paragraph of a message.
+enum Part {
+    Text(String),
+    /// A warning, in bold in HTML.
+    Strong(String),
+    /// A code to type, in large type in HTML.
+    Code(String),
+    /// A text followed by a link.
+    Link(String, String),
+}
+
+/// Puts a message together: its paragraphs as plain text and as a small
+/// HTML page (every value escaped there), the greeting first and the
+/// clinic's signature last.
+fn compose(
+    kind: &'static str,
+    locale: Locale,
+    subject: String,
+    address_as: &str,
+    parts: Vec<Part>,
+    clinic: &ClinicInfo,
+    sensitive: bool,
+) -> Message {
+    let hello = Part::Text(fill(
+        td_string!(locale, mail.hello),
+        &[("name", address_as)],
+    ));
+    let signature = Part::Text(fill(
+        td_string!(locale, mail.signature),
+        &[("clinic", &clinic.name), ("phone", &clinic.help_phone)],
+    ));
+    let parts: Vec<Part> = std::iter::once(hello)
+        .chain(parts)
+        .chain(std::iter::once(signature))
+        .collect();
+    let text = parts
+        .iter()
+        .map(|part| match part {
+            Part::Text(text) | Part::Strong(text) | Part::Code(text) => text.clone(),
+            Part::Link(text, link) => format!("{text} {link}"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let body: String = parts
+        .iter()
+        .map(|part| {
+            let inner = match part {
+                Part::Text(text) => escape(text).replace('\n', "<br>"),
+                Part::Strong(text) => format!("<strong>{}</strong>", escape(text)),
+                Part::Code(code) => format!(
+                    "<strong style=\"font-size:28px;letter-spacing:4px\">{}</strong>",
+                    escape(code)
+                ),
+                Part::Link(text, link) => format!(
+                    "{} <a href=\"{}\">{}</a>",
+                    escape(text),
+                    escape(link),
+                    escape(link)
+                ),
+            };
+            format!("<p style=\"margin:0 0 16px\">{inner}</p>")
+        })
+        .collect();
     let lang = match locale {
         Locale::ru => "ru",
         Locale::en => "en",
     };
-    let body: String = paragraphs
-        .iter()
-        .map(|p| format!("<p style=\"margin:0 0 16px\">{p}</p>"))
-        .collect();
-    format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head>\
-         <body style=\"font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1d2b36\">\
-         {body}</body></html>"
-    )
-}
-
-fn signature(locale: Locale, clinic: &ClinicInfo) -> (String, String) {
-    let text = match locale {
-        Locale::ru => format!(
-            "{}\nТелефон для справок: {}",
-            clinic.name, clinic.help_phone
+    Message {
+        kind,
+        subject,
+        text: format!("{text}\n"),
+        html: format!(
+            "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head>\
+             <body style=\"font-family:Arial,sans-serif;font-size:16px;line-height:1.5;color:#1d2b36\">\
+             {body}</body></html>"
         ),
-        Locale::en => format!("{}\nHelp line: {}", clinic.name, clinic.help_phone),
-    };
-    let html = escape(&text).replace('\n', "<br>");
-    (text, html)
+        sensitive,
+    }
 }
 
 pub fn recovery_code_message(
@@ -66,43 +120,24 @@ pub fn recovery_code_message(
     valid_minutes: i64,
     clinic: &ClinicInfo,
 ) -> Message {
-    let (sign_text, sign_html) = signature(locale, clinic);
-    let (subject, hello, lead, validity, ignore) = match locale {
-        Locale::ru => (
-            "Код для восстановления пароля".to_owned(),
-            format!("Здравствуйте, {address_as}!"),
-            "Ваш код для восстановления пароля Личного кабинета:".to_owned(),
-            format!("Код действует {valid_minutes} минут и только один раз."),
-            "Если вы не запрашивали код, ничего не делайте: пароль останется прежним.".to_owned(),
-        ),
-        Locale::en => (
-            "Your password recovery code".to_owned(),
-            format!("Hello, {address_as}!"),
-            "Your code to recover the Patient Cabinet password:".to_owned(),
-            format!("The code works once, for {valid_minutes} minutes."),
-            "If you did not ask for a code, do nothing: your password stays as it was.".to_owned(),
-        ),
-    };
-    let code = code.expose();
-    Message {
-        kind: "recovery_code",
-        text: format!("{hello}\n\n{lead}\n\n{code}\n\n{validity}\n{ignore}\n\n{sign_text}\n"),
-        html: html_page(
-            locale,
-            &[
-                escape(&hello),
-                escape(&lead),
-                format!(
-                    "<strong style=\"font-size:28px;letter-spacing:4px\">{}</strong>",
-                    escape(code)
-                ),
-                format!("{}<br>{}", escape(&validity), escape(&ignore)),
-                sign_html,
-            ],
-        ),
-        subject,
-        sensitive: true,
-    }
+    let minutes = valid_minutes.to_string();
+    compose(
+        "recovery_code",
+        locale,
+        td_string!(locale, mail.recovery_subject).to_owned(),
+        address_as,
+        vec![
+            Part::Text(td_string!(locale, mail.recovery_lead).to_owned()),
+            Part::Code(code.expose().to_owned()),
+            Part::Text(fill(
+                td_string!(locale, mail.recovery_validity),
+                &[("minutes", &minutes)],
+            )),
+            Part::Text(td_string!(locale, mail.recovery_ignore).to_owned()),
+        ],
+        clinic,
+        true,
+    )
 }
 
 /// How a password came to change.
@@ -119,49 +154,29 @@ pub fn password_changed_message(
     at: DateTime<Utc>,
     clinic: &ClinicInfo,
 ) -> Message {
-    let (sign_text, sign_html) = signature(locale, clinic);
     let at = clinic.local_time(at);
-    let (subject, hello, lead, warning) = match (locale, how) {
-        (Locale::ru, PasswordChange::Recovered) => (
-            "Пароль восстановлен",
-            format!("Здравствуйте, {address_as}!"),
-            format!("{at} пароль Личного кабинета был восстановлен по коду из письма. Все сеансы входа завершены."),
-            "Если это были не вы, срочно позвоните нам.",
+    let (subject, lead) = match how {
+        PasswordChange::Recovered => (
+            td_string!(locale, mail.recovered_subject),
+            td_string!(locale, mail.recovered_lead),
         ),
-        (Locale::ru, PasswordChange::Changed) => (
-            "Пароль изменён",
-            format!("Здравствуйте, {address_as}!"),
-            format!("{at} пароль Личного кабинета был изменён. Другие сеансы входа завершены."),
-            "Если это были не вы, срочно позвоните нам.",
-        ),
-        (Locale::en, PasswordChange::Recovered) => (
-            "Your password was recovered",
-            format!("Hello, {address_as}!"),
-            format!("On {at} the Patient Cabinet password was reset with an e-mailed code. Every signed-in session has ended."),
-            "If this was not you, call us at once.",
-        ),
-        (Locale::en, PasswordChange::Changed) => (
-            "Your password was changed",
-            format!("Hello, {address_as}!"),
-            format!("On {at} the Patient Cabinet password was changed. Other signed-in sessions have ended."),
-            "If this was not you, call us at once.",
+        PasswordChange::Changed => (
+            td_string!(locale, mail.changed_subject),
+            td_string!(locale, mail.changed_lead),
         ),
     };
-    Message {
-        kind: "password_changed",
-        subject: subject.to_owned(),
-        text: format!("{hello}\n\n{lead}\n{warning}\n\n{sign_text}\n"),
-        html: html_page(
-            locale,
-            &[
-                escape(&hello),
-                escape(&lead),
-                format!("<strong>{}</strong>", escape(warning)),
-                sign_html,
-            ],
-        ),
-        sensitive: false,
-    }
+    compose(
+        "password_changed",
+        locale,
+        subject.to_owned(),
+        address_as,
+        vec![
+            Part::Text(fill(lead, &[("at", &at)])),
+            Part::Strong(td_string!(locale, mail.not_you).to_owned()),
+        ],
+        clinic,
+        false,
+    )
 }
 
 /// To the old recovery address, when the patient sets a new one.
@@ -171,37 +186,22 @@ pub fn recovery_email_changed_message(
     at: DateTime<Utc>,
     clinic: &ClinicInfo,
 ) -> Message {
-    let (sign_text, sign_html) = signature(locale, clinic);
     let at = clinic.local_time(at);
-    let (subject, hello, lead, warning) = match locale {
-        Locale::ru => (
-            "Изменён e-mail для восстановления пароля",
-            format!("Здравствуйте, {address_as}!"),
-            format!("{at} в Личном кабинете указан новый e-mail для восстановления пароля. Письма о пароле больше не будут приходить на этот адрес."),
-            "Если это были не вы, срочно позвоните нам.",
-        ),
-        Locale::en => (
-            "Your recovery e-mail was changed",
-            format!("Hello, {address_as}!"),
-            format!("On {at} a new e-mail for password recovery was set in the Patient Cabinet. Password mail will no longer come to this address."),
-            "If this was not you, call us at once.",
-        ),
-    };
-    Message {
-        kind: "recovery_email_changed",
-        subject: subject.to_owned(),
-        text: format!("{hello}\n\n{lead}\n{warning}\n\n{sign_text}\n"),
-        html: html_page(
-            locale,
-            &[
-                escape(&hello),
-                escape(&lead),
-                format!("<strong>{}</strong>", escape(warning)),
-                sign_html,
-            ],
-        ),
-        sensitive: false,
-    }
+    compose(
+        "recovery_email_changed",
+        locale,
+        td_string!(locale, mail.recovery_email_subject).to_owned(),
+        address_as,
+        vec![
+            Part::Text(fill(
+                td_string!(locale, mail.recovery_email_lead),
+                &[("at", &at)],
+            )),
+            Part::Strong(td_string!(locale, mail.not_you).to_owned()),
+        ],
+        clinic,
+        false,
+    )
 }
 
 pub fn cabinet_activated_message(
@@ -211,49 +211,29 @@ pub fn cabinet_activated_message(
     public_url: &str,
     clinic: &ClinicInfo,
 ) -> Message {
-    let (sign_text, sign_html) = signature(locale, clinic);
-    let (subject, hello, lead, sign_in) = match locale {
-        Locale::ru => (
-            "Личный кабинет активирован",
-            format!("Здравствуйте, {address_as}!"),
-            format!("Ваш Личный кабинет пациента активирован. Ваш логин: {login}."),
-            "Войти:",
-        ),
-        Locale::en => (
-            "Your Patient Cabinet is active",
-            format!("Hello, {address_as}!"),
-            format!("Your Patient Cabinet is now active. Your login: {login}."),
-            "Sign in:",
-        ),
-    };
     let link = format!("{}/login", public_url.trim_end_matches('/'));
-    Message {
-        kind: "cabinet_activated",
-        subject: subject.to_owned(),
-        text: format!("{hello}\n\n{lead}\n{sign_in} {link}\n\n{sign_text}\n"),
-        html: html_page(
-            locale,
-            &[
-                escape(&hello),
-                escape(&lead),
-                format!(
-                    "{} <a href=\"{}\">{}</a>",
-                    escape(sign_in),
-                    escape(&link),
-                    escape(&link)
-                ),
-                sign_html,
-            ],
-        ),
-        sensitive: false,
-    }
+    compose(
+        "cabinet_activated",
+        locale,
+        td_string!(locale, mail.activated_subject).to_owned(),
+        address_as,
+        vec![
+            Part::Text(fill(
+                td_string!(locale, mail.activated_lead),
+                &[("login", login)],
+            )),
+            Part::Link(td_string!(locale, mail.sign_in).to_owned(), link),
+        ],
+        clinic,
+        false,
+    )
 }
 
 /// A request's status changed: its number, kind, new status and the
 /// comment staff left for the patient. Goes to the agreement's e-mail only.
 pub struct StatusChange<'a> {
     pub number: &'a str,
-    pub kind: crate::domain::request::RequestKind,
+    pub kind: crate::requests::kinds::RequestKind,
     pub status: crate::domain::request::RequestStatus,
     pub comment: &'a str,
 }
@@ -265,66 +245,47 @@ pub fn request_status_message(
     public_url: &str,
     clinic: &ClinicInfo,
 ) -> Message {
-    use crate::requests::{kind_label, status_label};
-    let (sign_text, sign_html) = signature(locale, clinic);
-    let kind = kind_label(change.kind, locale);
-    let status = status_label(change.status, locale);
-    let number = change.number;
-    let (subject, hello, lead, comment_label, open, opt_out) = match locale {
-        Locale::ru => (
-            format!("Заявка {number}: {status}"),
-            format!("Здравствуйте, {address_as}!"),
-            format!("Статус вашей заявки {number} ({kind}): «{status}»."),
-            "Комментарий:",
-            "Подробности в Личном кабинете:",
-            "Отключить эти письма можно в разделе «Настройки».",
+    let values = [
+        ("number", change.number),
+        ("kind", change.kind.label(locale)),
+        (
+            "status",
+            crate::requests::status_label(change.status, locale),
         ),
-        Locale::en => (
-            format!("Request {number}: {status}"),
-            format!("Hello, {address_as}!"),
-            format!("Your request {number} ({kind}) is now “{status}”."),
-            "Comment:",
-            "Details in your Patient Cabinet:",
-            "You can turn these e-mails off in Settings.",
-        ),
-    };
+    ];
     let link = format!(
         "{}{}",
         public_url.trim_end_matches('/'),
-        crate::requests::request_path(number)
+        crate::requests::request_path(change.number)
     );
-    let comment_text = if change.comment.is_empty() {
-        String::new()
-    } else {
-        format!("{comment_label} {}\n", change.comment)
-    };
-    let mut html = vec![escape(&hello), escape(&lead)];
+    let mut parts = vec![Part::Text(fill(
+        td_string!(locale, mail.status_lead),
+        &values,
+    ))];
     if !change.comment.is_empty() {
-        html.push(format!(
-            "{} {}",
-            escape(comment_label),
-            escape(change.comment).replace('\n', "<br>")
-        ));
+        parts.push(Part::Text(fill(
+            td_string!(locale, mail.status_comment),
+            &[("comment", change.comment)],
+        )));
     }
-    html.push(format!(
-        "{} <a href=\"{}\">{}</a>",
-        escape(open),
-        escape(&link),
-        escape(&link)
+    parts.push(Part::Link(
+        td_string!(locale, mail.status_details).to_owned(),
+        link,
     ));
-    html.push(escape(opt_out));
-    html.push(sign_html);
-    Message {
-        kind: "request_status",
-        subject,
-        text: format!(
-            "{hello}\n\n{lead}\n{comment_text}\n{open} {link}\n{opt_out}\n\n{sign_text}\n"
-        ),
-        html: html_page(locale, &html),
+    parts.push(Part::Text(
+        td_string!(locale, mail.status_opt_out).to_owned(),
+    ));
+    compose(
+        "request_status",
+        locale,
+        fill(td_string!(locale, mail.status_subject), &values),
+        address_as,
+        parts,
+        clinic,
         // The staff comment may speak of the patient's health: not kept
         // once delivered.
-        sensitive: true,
-    }
+        true,
+    )
 }
 
 /// Queues `message` for `recipient` in the caller's transaction, under a new
@@ -415,7 +376,8 @@ mod tests {
 
     #[test]
     fn a_status_change_names_the_request_links_to_it_and_escapes_the_comment() {
-        use crate::domain::request::{RequestKind, RequestStatus};
+        use crate::domain::request::RequestStatus;
+        use crate::requests::kinds::RequestKind;
         let message = request_status_message(
             Locale::ru,
             "Анна",

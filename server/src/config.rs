@@ -4,6 +4,7 @@
 use app::auth::SessionSettings;
 use app::clinic::ClinicInfo;
 use app::clock::Clock;
+use app::requests::attachments::AttachmentStore;
 use app::security::RateLimit;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -77,6 +78,9 @@ pub struct Config {
     /// How many requests one patient may send in an hour
     /// (`REQUESTS_PER_HOUR`): a queue is not flooded by one account.
     pub requests_per_hour: u32,
+    /// Where the bytes of files attached to requests are kept
+    /// (`ATTACHMENTS_DIR`): in that folder, or in the database when unset.
+    pub attachments: AttachmentStore,
     /// The sender of the cabinet's mail (`MAIL_FROM`).
     pub mail_from: String,
     /// The time; tests set a manual clock.
@@ -112,6 +116,7 @@ struct FileSettings {
     rate_limit_burst: Option<String>,
     rate_limit_per_minute: Option<String>,
     requests_per_hour: Option<String>,
+    attachments_dir: Option<String>,
     trusted_proxies: Option<String>,
 }
 
@@ -230,6 +235,10 @@ impl Config {
             )?,
         };
         let requests_per_hour = number("REQUESTS_PER_HOUR", file.requests_per_hour, 30)?;
+        let attachments = match pick("ATTACHMENTS_DIR", file.attachments_dir, "").trim() {
+            "" => AttachmentStore::Database,
+            folder => AttachmentStore::Folder(folder.into()),
+        };
         let mail_from = pick("MAIL_FROM", file.mail_from, DEFAULT_MAIL_FROM);
         let proxies_text = pick("TRUSTED_PROXIES", file.trusted_proxies, "");
         let trusted_proxies = proxies_text
@@ -285,6 +294,7 @@ impl Config {
             sessions,
             rate_limit,
             requests_per_hour,
+            attachments,
             mail_from,
             clock: Clock::System,
             trusted_proxies,

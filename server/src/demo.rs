@@ -13,18 +13,25 @@
 //! centre's, medical records', radiology's, home care's and the portal
 //! team's.
 
+use app::auth::{PatientSession, StaffSession};
+use app::clock::Clock;
+use app::context::ServerContext;
 use app::db::accounts::{self, NewPatientAccount, NewTemporaryCredentials};
 use app::db::clinics::{self, NewClinic};
 use app::db::patients::{self, NewPatient, NewServiceAgreement};
-use app::db::requests::{self, NewRequest};
 use app::db::staff::{self, NewStaff};
-use app::db::{Db, WriteTx};
-use app::domain::request::{
-    request_number, BookingContent, ClinicChoice, DocumentContent, DocumentDelivery, DocumentType,
-    FeedbackContent, FeedbackType, HomeVisitContent, RadiologyReportContent, RequestContent,
-    RequestStatus, TimeOfDay,
-};
+use app::domain::request::RequestStatus;
 use app::domain::StaffRole;
+use app::requests::engine;
+use app::requests::kinds::booking::BookingContent;
+use app::requests::kinds::document::{
+    DocumentContent, DocumentDelivery, DocumentRequest, DocumentWanted, Relation, TaxCertificate,
+    Version,
+};
+use app::requests::kinds::feedback::{FeedbackContent, FeedbackType};
+use app::requests::kinds::home_visit::HomeVisitContent;
+use app::requests::kinds::radiology_report::RadiologyReportContent;
+use app::requests::kinds::{ClinicChoice, RequestContent, TimeOfDay};
 use app::security::{hash_password, Secret};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
@@ -67,9 +74,11 @@ async fn hash_all<const N: usize>(passwords: [&'static str; N]) -> anyhow::Resul
     .await?
 }
 
-/// Seeds the demo content into `db` if it has no patients yet, all in one
-/// transaction: a failure leaves the database as it was.
-pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
+/// Seeds the demo content if the database has no patients yet: the
+/// accounts in one transaction, then the demo patient's requests sent and
+/// moved on through the request engine, as a patient and staff would.
+pub async fn seed(context: &ServerContext) -> anyhow::Result<Seeded> {
+    let now = context.clock.now();
     let [patient_hash, temporary_hash, admin_hash, reception_hash, operator_hash] = hash_all([
         PATIENT_PASSWORD,
         TEMPORARY_PASSWORD,
@@ -79,7 +88,7 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
     ])
     .await?;
 
-    let mut tx = db.begin_write().await?;
+    let mut tx = context.db.begin_write().await?;
     if patients::any_exist_in(&mut tx).await? {
         return Ok(Seeded::AlreadyHadData);
     }
@@ -219,58 +228,79 @@ pub async fn seed(db: &Db, now: DateTime<Utc>) -> anyhow::Result<Seeded> {
     )
     .await?;
 
-    seed_requests(&mut tx, patient_id, operator, admin, now).await?;
-
     tx.commit().await?;
+
+    let staff_session = |staff_id, login: &str, full_name: &str, role| StaffSession {
+        session_id: 0,
+        staff_id,
+        login: login.to_owned(),
+        full_name: full_name.to_owned(),
+        roles: vec![role],
+    };
+    let people = People {
+        patient: PatientSession {
+            session_id: 0,
+            patient_id,
+            login: PATIENT_LOGIN.to_owned(),
+            address_as: "Анна Сергеевна".to_owned(),
+            locale: "ru".to_owned(),
+        },
+        operator: staff_session(
+            operator,
+            OPERATOR_LOGIN,
+            "Оператор контакт-центра",
+            StaffRole::Operator,
+        ),
+        admin: staff_session(
+            admin,
+            ADMIN_LOGIN,
+            "Администратор портала",
+            StaffRole::Admin,
+        ),
+    };
+    // The demo's history is not news: nobody is mailed about it.
+    set_status_mail(context, patient_id, false).await?;
+    seed_requests(context, &people, now).await?;
+    set_status_mail(context, patient_id, true).await?;
     Ok(Seeded::Yes)
 }
 
-/// A request of the demo patient and the statuses it went through.
+async fn set_status_mail(context: &ServerContext, patient_id: i64, on: bool) -> anyhow::Result<()> {
+    let mut tx = context.db.begin_write().await?;
+    accounts::set_status_mail(&mut tx, patient_id, on).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Who acts in the demo's requests.
+struct People {
+    patient: PatientSession,
+    operator: StaffSession,
+    admin: StaffSession,
+}
+
+/// A status staff moved a request to, who, and what they wrote.
+type Step<'a> = (RequestStatus, &'a StaffSession, &'static str);
+
+/// Sends a request of the demo patient at `sent_at` through the engine,
+/// and lets staff take it and move it on, an hour a step.
 async fn seed_request(
-    tx: &mut WriteTx,
-    patient_id: i64,
+    context: &ServerContext,
+    people: &People,
     content: &RequestContent,
-    statuses: &[(RequestStatus, Option<i64>, &str)],
+    steps: &[Step<'_>],
     sent_at: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let kind = content.kind().as_str();
-    let department_id = requests::route(tx, kind)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no department takes {kind} requests"))?;
-    let year = sent_at.year();
-    let number = request_number(year, requests::next_number(tx, year).await?);
-    let request_id = requests::insert(
-        tx,
-        &NewRequest {
-            number: &number,
-            patient_id,
-            kind,
-            department_id,
-            content: &serde_json::to_string(content)?,
-            idempotency_key: &format!("demo-{number}"),
-        },
-        sent_at,
-    )
-    .await?
-    .ok_or_else(|| anyhow::anyhow!("demo request {number} exists"))?;
-    requests::add_history(
-        tx,
-        request_id,
-        RequestStatus::Sent.as_str(),
-        None,
-        "",
-        sent_at,
-    )
-    .await?;
-    let mut from = RequestStatus::Sent;
-    for (step, (status, staff_id, comment)) in statuses.iter().enumerate() {
-        let at = sent_at + Duration::hours(step as i64 + 1);
-        requests::set_status(tx, request_id, from.as_str(), status.as_str(), at).await?;
-        requests::add_history(tx, request_id, status.as_str(), *staff_id, comment, at).await?;
-        if let Some(staff_id) = staff_id {
-            requests::assign(tx, request_id, *staff_id, at).await?;
-        }
-        from = *status;
+    let at = |time| ServerContext {
+        clock: Clock::manual(time),
+        ..context.clone()
+    };
+    let key = format!("demo-request-{}", sent_at.timestamp());
+    let number = engine::submit(&at(sent_at), &people.patient, content, &key, "demo").await?;
+    for (step, (status, staff, comment)) in steps.iter().enumerate() {
+        let moved = at(sent_at + Duration::hours(step as i64 + 1));
+        engine::take(&moved, staff, &number).await?;
+        engine::change_status(&moved, staff, &number, status.as_str(), comment).await?;
     }
     Ok(())
 }
@@ -279,17 +309,14 @@ async fn seed_request(
 /// portal team's queues, in several statuses. (Documents and radiology
 /// reports get theirs with their sections.)
 async fn seed_requests(
-    tx: &mut WriteTx,
-    patient_id: i64,
-    operator: i64,
-    admin: i64,
+    context: &ServerContext,
+    people: &People,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let today = now.date_naive();
-    seed_request(
-        tx,
-        patient_id,
-        &RequestContent::Booking(BookingContent {
+    let today = context.clinic.local_date(now);
+    let mut requests: Vec<(RequestContent, Vec<Step<'_>>, DateTime<Utc>)> = Vec::new();
+    requests.push((
+        RequestContent::Booking(BookingContent {
             reason: "Плановый осмотр кардиолога, контроль давления".into(),
             desired_date: today + Duration::days(7),
             specialist: Some("Кардиолог".into()),
@@ -300,14 +327,11 @@ async fn seed_requests(
             time_of_day: Some(TimeOfDay::Morning),
             comment: None,
         }),
-        &[],
+        Vec::new(),
         now - Duration::days(1),
-    )
-    .await?;
-    seed_request(
-        tx,
-        patient_id,
-        &RequestContent::Booking(BookingContent {
+    ));
+    requests.push((
+        RequestContent::Booking(BookingContent {
             reason: "УЗИ брюшной полости".into(),
             desired_date: today + Duration::days(3),
             specialist: None,
@@ -315,45 +339,45 @@ async fn seed_requests(
             time_of_day: None,
             comment: Some("Удобно после 17:00".into()),
         }),
-        &[(
+        vec![(
             RequestStatus::Accepted,
-            Some(operator),
+            &people.operator,
             "Позвоним вам сегодня, чтобы подобрать время.",
         )],
         now - Duration::days(3),
-    )
-    .await?;
-    seed_request(
-        tx,
-        patient_id,
-        &RequestContent::Document(DocumentContent {
-            document_type: DocumentType::TaxDeductionCertificate,
+    ));
+    requests.push((
+        RequestContent::Document(DocumentContent::V2(DocumentRequest {
+            version: Version,
+            wanted: DocumentWanted::TaxDeductionCertificate(TaxCertificate {
+                taxpayer_name: "Смирнов Михаил Андреевич".into(),
+                patient_name: "Смирнова Анна Сергеевна".into(),
+                relation: Relation::Spouse,
+                taxpayer_inn: "500100732259".into(),
+                english_translation: false,
+            }),
             period_from: NaiveDate::from_ymd_opt(today.year() - 1, 1, 1)
                 .ok_or_else(|| anyhow::anyhow!("no 1 January before {today}"))?,
             period_until: NaiveDate::from_ymd_opt(today.year() - 1, 12, 31)
                 .ok_or_else(|| anyhow::anyhow!("no 31 December before {today}"))?,
             delivery: DocumentDelivery::Email,
+            clinic: None,
             comment: Some("Оплачивал лечение супруги".into()),
-        }),
-        &[],
+        })),
+        Vec::new(),
         now - Duration::days(2),
-    )
-    .await?;
-    seed_request(
-        tx,
-        patient_id,
-        &RequestContent::RadiologyReport(RadiologyReportContent {
+    ));
+    requests.push((
+        RequestContent::RadiologyReport(RadiologyReportContent {
+            study_id: "demo-study-1".into(),
             study: "МРТ коленного сустава".into(),
             study_date: today - Duration::days(5),
         }),
-        &[],
+        Vec::new(),
         now - Duration::days(1) + Duration::hours(3),
-    )
-    .await?;
-    seed_request(
-        tx,
-        patient_id,
-        &RequestContent::HomeVisit(HomeVisitContent {
+    ));
+    requests.push((
+        RequestContent::HomeVisit(HomeVisitContent {
             phone: "+79161234567".into(),
             street: "ул. Щепкина".into(),
             house: "35".into(),
@@ -366,27 +390,28 @@ async fn seed_requests(
             desired_time: Some("До 15:00".into()),
             comment: None,
         }),
-        &[],
+        Vec::new(),
         now - Duration::hours(2),
-    )
-    .await?;
-    seed_request(
-        tx,
-        patient_id,
-        &RequestContent::Feedback(FeedbackContent {
+    ));
+    requests.push((
+        RequestContent::Feedback(FeedbackContent {
             feedback_type: FeedbackType::Suggestion,
             message: "Хотелось бы получать напоминание о приёме накануне.".into(),
         }),
-        &[
-            (RequestStatus::Accepted, Some(admin), ""),
+        vec![
+            (RequestStatus::Accepted, &people.admin, ""),
             (
                 RequestStatus::Done,
-                Some(admin),
+                &people.admin,
                 "Спасибо! Напоминания появятся в одном из ближайших обновлений.",
             ),
         ],
         now - Duration::days(10),
-    )
-    .await?;
+    ));
+    // Numbered in this order (tests name these numbers); each is sent at
+    // its own time in the past.
+    for (content, steps, sent_at) in &requests {
+        seed_request(context, people, content, steps, *sent_at).await?;
+    }
     Ok(())
 }

@@ -95,14 +95,6 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("cannot migrate the database: {e}"))?;
         tracing::info!(backend = ?db.backend(), "database ready");
 
-        if config.demo {
-            match demo::seed(&db, config.clock.now()).await? {
-                demo::Seeded::Yes => tracing::info!("demo content seeded"),
-                demo::Seeded::AlreadyHadData => {
-                    tracing::info!("the database already has patients; demo content not seeded")
-                }
-            }
-        }
         match &config.mail {
             MailTransport::Smtp(_) => tracing::info!("mail goes to the SMTP server in SMTP_URL"),
             MailTransport::Folder(folder) => {
@@ -131,8 +123,17 @@ impl Application {
             mail_wake: Arc::new(Notify::new()),
             events: RequestEvents::new(),
             requests_per_hour: config.requests_per_hour,
+            attachments: config.attachments.clone(),
         };
 
+        if config.demo {
+            match demo::seed(&server).await? {
+                demo::Seeded::Yes => tracing::info!("demo content seeded"),
+                demo::Seeded::AlreadyHadData => {
+                    tracing::info!("the database already has patients; demo content not seeded")
+                }
+            }
+        }
         let listener = TcpListener::bind(config.site_addr).await?;
         let address = listener.local_addr()?;
         let leptos_options = LeptosOptions::builder()

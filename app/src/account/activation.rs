@@ -4,7 +4,7 @@
 //! credentials stop working at once.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError, NewPasswordFields};
+use crate::forms::{action_error, Field, FormError, FormField, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::DocumentTitle;
 use crate::layout::LanguageSwitch;
@@ -55,11 +55,11 @@ pub async fn activate(
 #[cfg(feature = "ssr")]
 mod server {
     use super::{ActivationStart, AppError};
-    use crate::account::attempts::{attempt_succeeded, begin_attempt};
     use crate::account::rules::new_password_errors;
+    use crate::auth::attempts::{attempt_succeeded, begin_attempt};
     use crate::context::{limit_by_ip, request_meta, server_context, RequestMeta, ServerContext};
     use crate::db::accounts::{self, NewPatientAccount, TemporaryCredentials};
-    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::audit::{Action, Actor};
     use crate::db::failures::Form;
     use crate::db::patients;
     use crate::domain::{
@@ -68,6 +68,7 @@ mod server {
     };
     use crate::mail;
     use crate::security::{Secret, Verified};
+    use crate::write_unit::WriteUnit;
     use leptos_i18n::Locale as _;
 
     pub struct Registration {
@@ -99,15 +100,7 @@ mod server {
         {
             return Err(wrong());
         }
-        begin_attempt(
-            context,
-            Form::Activation,
-            &key,
-            Actor::Anonymous,
-            &meta.origin(),
-            now,
-        )
-        .await?;
+        begin_attempt(context, Form::Activation, &key, Actor::Anonymous).await?;
         let mut tx = context.db.begin_write().await?;
         let credentials = accounts::usable_temporary_credentials(&mut tx, &key, now).await?;
         drop(tx);
@@ -124,17 +117,10 @@ mod server {
                 Ok(credentials)
             }
             (credentials, _) => {
-                audit::record_alone(
-                    &context.db,
-                    &Entry::new(
-                        Action::ActivationFailed,
-                        Actor::Anonymous,
-                        credentials.map(|c| c.patient_id),
-                        &meta.origin(),
-                    ),
-                    now,
-                )
-                .await?;
+                let mut unit = WriteUnit::begin(context, Actor::Anonymous).await?;
+                let patient_id = credentials.map(|c| c.patient_id);
+                unit.audit(Action::ActivationFailed, patient_id, "").await?;
+                unit.commit().await?;
                 Err(wrong())
             }
         }
@@ -187,22 +173,22 @@ mod server {
         errors.into_result()?;
 
         let password_hash = context.hasher.hash(Secret::new(form.password)).await?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
+        let mut unit = WriteUnit::begin(&context, Actor::Patient(credentials.patient_id)).await?;
+        let (tx, now) = (&mut unit.tx, unit.now);
         // Checked again inside the transaction: two tabs cannot both use them.
         let still_usable =
-            accounts::usable_temporary_credentials(&mut tx, &login_key(&form.temporary_login), now)
+            accounts::usable_temporary_credentials(tx, &login_key(&form.temporary_login), now)
                 .await?
                 .is_some_and(|c| c.id == credentials.id);
-        if !still_usable || accounts::exists_for(&mut tx, credentials.patient_id).await? {
+        if !still_usable || accounts::exists_for(tx, credentials.patient_id).await? {
             return Err(AppError::form(Problem::TemporaryCredentialsWrong));
         }
-        if accounts::login_taken(&mut tx, login.as_str()).await? {
+        if accounts::login_taken(tx, login.as_str()).await? {
             return Err(AppError::field("login", Problem::LoginTaken));
         }
-        accounts::use_temporary_credentials(&mut tx, credentials.id, now).await?;
+        accounts::use_temporary_credentials(tx, credentials.id, now).await?;
         accounts::insert_account(
-            &mut tx,
+            tx,
             &NewPatientAccount {
                 patient_id: credentials.patient_id,
                 login: login.as_str(),
@@ -214,12 +200,7 @@ mod server {
             now,
         )
         .await?;
-        audit::record(
-            &mut tx,
-            &Entry::by_patient(Action::Activated, credentials.patient_id, &meta.origin()),
-            now,
-        )
-        .await?;
+        unit.audit(Action::Activated, None, "").await?;
         let message = mail::cabinet_activated_message(
             meta.locale,
             address_as.as_str(),
@@ -227,10 +208,8 @@ mod server {
             &context.mail.public_url,
             &context.clinic,
         );
-        mail::queue(&mut tx, &context.mail, email.as_str(), &message, now).await?;
-        tx.commit().await?;
-        context.mail_wake.notify_one();
-        Ok(())
+        unit.mail(email.as_str(), &message).await?;
+        unit.commit().await
     }
 }
 
@@ -278,14 +257,12 @@ pub fn ActivatePage() -> impl IntoView {
                             <ActionForm action=check attr:class="form" attr:novalidate=true>
                                 <FormError error=check_error/>
                                 <Field
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.temporary_login))
-                                    name="temporary_login"
+                                    field=FormField::optional("temporary_login", |l| td_string!(l, activation.temporary_login))
                                     autocomplete="off"
                                     error=check_error
                                 />
                                 <Field
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.temporary_password))
-                                    name="temporary_password"
+                                    field=FormField::optional("temporary_password", |l| td_string!(l, activation.temporary_password))
                                     input_type="password"
                                     autocomplete="off"
                                     error=check_error
@@ -303,28 +280,25 @@ pub fn ActivatePage() -> impl IntoView {
                                 <input type="hidden" name="temporary_login" value=temporary_login/>
                                 <input type="hidden" name="temporary_password" value=temporary_password/>
                                 <Field
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.login))
+                                    field=FormField::optional("login", |l| td_string!(l, activation.login))
                                     hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.login_hint))
-                                    name="login"
                                     autocomplete="username"
                                     error=register_error
                                 />
                                 <NewPasswordFields
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.password))
+                                    label=|l| td_string!(l, activation.password)
                                     error=register_error
                                 />
                                 <Field
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email))
+                                    field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
                                     hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email_hint))
-                                    name="recovery_email"
                                     input_type="email"
                                     autocomplete="email"
                                     value=start.agreement_email
                                     error=register_error
                                 />
                                 <Field
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), activation.address_as))
-                                    name="address_as"
+                                    field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
                                     autocomplete="name"
                                     error=register_error
                                 />

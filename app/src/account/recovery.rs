@@ -4,7 +4,7 @@
 //! asking for another code does not give back the tries already spent.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError, NewPasswordFields};
+use crate::forms::{action_error, Field, FormError, FormField, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::DocumentTitle;
 use crate::layout::LanguageSwitch;
@@ -30,16 +30,17 @@ pub async fn reset_password(
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use super::AppError;
+    use crate::account::password::set_new_password;
     use crate::account::rules::new_password_errors;
     use crate::context::{limit_by_ip, request_meta, server_context};
     use crate::db::accounts;
-    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::audit::{Action, Actor};
     use crate::db::failures::{self, Form};
     use crate::db::recovery::{self, StoredCode};
-    use crate::db::sessions::{self, EndReason, Subject};
     use crate::domain::{login_key, FieldErrors, PasswordContext, Problem, RecoveryCode};
     use crate::mail::{self, locale_of, PasswordChange};
     use crate::security::{new_recovery_code, Secret, Verified};
+    use crate::write_unit::WriteUnit;
     use chrono::{DateTime, Duration, Utc};
 
     /// How long a code works.
@@ -85,8 +86,8 @@ pub(crate) mod server {
             return Ok(());
         };
 
-        let mut tx = context.db.begin_write().await?;
-        let previous = recovery::get(&mut tx, account.patient_id).await?;
+        let mut unit = WriteUnit::begin(&context, Actor::Anonymous).await?;
+        let previous = recovery::get(&mut unit.tx, account.patient_id).await?;
         if previous
             .as_ref()
             .is_some_and(|p| p.used_at.is_none() && now - p.issued_at < RESEND_AFTER)
@@ -100,7 +101,7 @@ pub(crate) mod server {
             return Ok(());
         }
         recovery::put(
-            &mut tx,
+            &mut unit.tx,
             account.patient_id,
             &StoredCode {
                 code_hash,
@@ -112,17 +113,8 @@ pub(crate) mod server {
             },
         )
         .await?;
-        audit::record(
-            &mut tx,
-            &Entry::new(
-                Action::RecoveryCodeSent,
-                Actor::Anonymous,
-                Some(account.patient_id),
-                &meta.origin(),
-            ),
-            now,
-        )
-        .await?;
+        unit.audit(Action::RecoveryCodeSent, Some(account.patient_id), "")
+            .await?;
         let message = mail::recovery_code_message(
             locale_of(&account.locale),
             &account.address_as,
@@ -130,17 +122,8 @@ pub(crate) mod server {
             CODE_VALIDITY.num_minutes(),
             &context.clinic,
         );
-        mail::queue(
-            &mut tx,
-            &context.mail,
-            &account.recovery_email,
-            &message,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        context.mail_wake.notify_one();
-        Ok(())
+        unit.mail(&account.recovery_email, &message).await?;
+        unit.commit().await
     }
 
     pub async fn reset(
@@ -205,65 +188,31 @@ pub(crate) mod server {
             (account.clone(), reserved_hash.clone(), verified)
         else {
             if let (Some(account), Some(_)) = (&account, &reserved_hash) {
-                audit::record_alone(
-                    &context.db,
-                    &Entry::new(
-                        Action::RecoveryFailed,
-                        Actor::Anonymous,
-                        Some(account.patient_id),
-                        &meta.origin(),
-                    ),
-                    now,
-                )
-                .await?;
+                let mut unit = WriteUnit::begin(&context, Actor::Anonymous).await?;
+                unit.audit(Action::RecoveryFailed, Some(account.patient_id), "")
+                    .await?;
+                unit.commit().await?;
             }
             return Err(wrong());
         };
 
         let password_hash = context.hasher.hash(Secret::new(password)).await?;
-        let mut tx = context.db.begin_write().await?;
+        let mut unit = WriteUnit::begin(&context, Actor::Patient(account.patient_id)).await?;
         // One use only: of two resets with the right code, one wins.
-        if !recovery::use_code(&mut tx, account.patient_id, &code_hash, now).await? {
+        if !recovery::use_code(&mut unit.tx, account.patient_id, &code_hash, unit.now).await? {
             return Err(wrong());
         }
-        accounts::set_password_hash(&mut tx, account.patient_id, &password_hash).await?;
-        sessions::end_all_of(
-            &mut tx,
-            Subject::Patient(account.patient_id),
-            None,
-            EndReason::PasswordRecovered,
-            now,
-        )
-        .await?;
-        failures::clear(&mut tx, Form::SignIn, &key).await?;
-        audit::record(
-            &mut tx,
-            &Entry::by_patient(
-                Action::PasswordRecovered,
-                account.patient_id,
-                &meta.origin(),
-            ),
-            now,
-        )
-        .await?;
-        let message = mail::password_changed_message(
-            locale_of(&account.locale),
-            &account.address_as,
+        set_new_password(
+            &context,
+            &mut unit,
+            &account,
+            &password_hash,
             PasswordChange::Recovered,
-            now,
-            &context.clinic,
-        );
-        mail::queue(
-            &mut tx,
-            &context.mail,
-            &account.recovery_email,
-            &message,
-            now,
+            None,
         )
         .await?;
-        tx.commit().await?;
-        context.mail_wake.notify_one();
-        Ok(())
+        failures::clear(&mut unit.tx, Form::SignIn, &key).await?;
+        unit.commit().await
     }
 
     #[cfg(test)]
@@ -334,8 +283,7 @@ pub fn RecoverPage() -> impl IntoView {
                             <ActionForm action=request attr:class="form" attr:novalidate=true>
                                 <FormError error=request_error/>
                                 <Field
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), login.login))
-                                    name="login"
+                                    field=FormField::optional("login", |l| td_string!(l, login.login))
                                     autocomplete="username"
                                     error=request_error
                                 />
@@ -351,14 +299,13 @@ pub fn RecoverPage() -> impl IntoView {
                                 <FormError error=reset_error/>
                                 <input type="hidden" name="login" value=login/>
                                 <Field
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), recovery.code))
-                                    name="code"
+                                    field=FormField::optional("code", |l| td_string!(l, recovery.code))
                                     autocomplete="one-time-code"
                                     inputmode="numeric"
                                     error=reset_error
                                 />
                                 <NewPasswordFields
-                                    label=Signal::derive(move || td_string!(i18n.get_locale(), recovery.password))
+                                    label=|l| td_string!(l, recovery.password)
                                     error=reset_error
                                 />
                                 <button type="submit" class="button primary" disabled=move || reset.pending().get()>

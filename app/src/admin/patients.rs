@@ -4,7 +4,7 @@
 //! can no longer sign in. The patient and their records stay.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError};
+use crate::forms::{action_error, Field, FormError, FormField};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::pages::LoadFailed;
 use leptos::prelude::*;
@@ -17,46 +17,37 @@ pub async fn disable_cabinet(mis_patient_id: String) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::AppError;
-    use crate::context::{request_meta, require_staff, server_context};
-    use crate::db::audit::{self, Action, Entry};
+    use crate::context::{require_staff, server_context};
+    use crate::db::audit::{Action, Actor};
     use crate::db::sessions::{self, EndReason, Subject};
     use crate::db::{accounts, patients};
     use crate::domain::{patient, Problem, StaffRole};
+    use crate::write_unit::WriteUnit;
 
     pub async fn disable_cabinet(mis_patient_id: String) -> Result<(), AppError> {
         let admin = require_staff(StaffRole::Admin)?;
         let context = server_context()?;
         let mis_id = patient::mis_patient_id(&mis_patient_id)
             .map_err(|p| AppError::field("mis_patient_id", p))?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        let Some(patient) = patients::by_mis_id(&mut tx, &mis_id).await? else {
+        let mut unit = WriteUnit::begin(&context, Actor::Staff(admin.staff_id)).await?;
+        let (tx, now) = (&mut unit.tx, unit.now);
+        let Some(patient) = patients::by_mis_id(tx, &mis_id).await? else {
             return Err(AppError::field("mis_patient_id", Problem::NoCabinet));
         };
-        if !accounts::disable(&mut tx, patient.id, now).await? {
+        if !accounts::disable(tx, patient.id, now).await? {
             return Err(AppError::field("mis_patient_id", Problem::NoCabinet));
         }
         sessions::end_all_of(
-            &mut tx,
+            tx,
             Subject::Patient(patient.id),
             None,
             EndReason::AccountDisabled,
             now,
         )
         .await?;
-        audit::record(
-            &mut tx,
-            &Entry::by_staff(
-                Action::CabinetDisabled,
-                admin.staff_id,
-                Some(patient.id),
-                &request_meta().origin(),
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        unit.audit(Action::CabinetDisabled, Some(patient.id), "")
+            .await?;
+        unit.commit().await
     }
 }
 
@@ -72,8 +63,7 @@ pub fn DisableCabinetForm() -> impl IntoView {
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <FormError error=error/>
                 <Field
-                    label=Signal::derive(move || td_string!(i18n.get_locale(), admin.mis_patient_id))
-                    name="mis_patient_id"
+                    field=FormField::optional("mis_patient_id", |l| td_string!(l, admin.mis_patient_id))
                     autocomplete="off"
                     error=error
                 />

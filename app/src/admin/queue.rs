@@ -5,14 +5,15 @@
 //! and agreement contacts, and the history; staff take it, and move its
 //! status on with a comment to the patient. Every opening is audited.
 
-use crate::domain::request::{RequestKind, RequestStatus};
+use crate::domain::request::RequestStatus;
 use crate::error::AppError;
-use crate::forms::{action_error, labeller, successes, FormError, SelectField, TextArea};
+use crate::forms::{
+    action_error, labeller, successes, FormError, FormField, SelectField, TextArea,
+};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::pages::LoadFailed;
-use crate::requests::{
-    kind_label, status_label, RequestContentView, RequestDetail, StatusBadge, Timeline,
-};
+use crate::requests::kinds::RequestKind;
+use crate::requests::{status_label, RequestContentView, RequestDetail, StatusBadge, Timeline};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -104,15 +105,15 @@ mod server {
     const PAGE_SIZE: i64 = 20;
     use crate::context::internal;
     use crate::context::{redirect_plain_form, request_meta, require_staff, server_context};
-    use crate::db::audit::{self, Action, Entry};
+    use crate::db::audit::{Action, Actor};
     use crate::db::patients::{self, name_key};
     use crate::db::requests::{self, QueueQuery};
-    use crate::domain::request::{
-        filter_date, is_request_number, page_number, RequestKind, RequestStatus,
-    };
+    use crate::domain::request::{filter_date, is_request_number, page_number, RequestStatus};
     use crate::domain::{FieldErrors, Problem, StaffRole};
     use crate::error::AppError;
     use crate::requests::engine;
+    use crate::requests::kinds::RequestKind;
+    use crate::write_unit::WriteUnit;
     use chrono::{DateTime, Duration, NaiveDate, Utc};
 
     pub struct QueueFilter {
@@ -201,20 +202,10 @@ mod server {
             .ok_or(AppError::NotFound)?;
         // Every look at a patient's request is recorded: the patient will
         // see who opened it.
-        audit::record_alone(
-            &context.db,
-            &Entry {
-                detail: &number,
-                ..Entry::by_staff(
-                    Action::RequestViewed,
-                    staff.staff_id,
-                    Some(row.patient_id),
-                    &request_meta().origin(),
-                )
-            },
-            context.clock.now(),
-        )
-        .await?;
+        let mut unit = WriteUnit::begin(&context, Actor::Staff(staff.staff_id)).await?;
+        unit.audit(Action::RequestViewed, Some(row.patient_id), &number)
+            .await?;
+        unit.commit().await?;
         let detail = engine::detail(&context, &row).await?;
         let patient = patients::by_id(&context.db, row.patient_id)
             .await?
@@ -320,8 +311,8 @@ pub fn QueuePageView() -> impl IntoView {
                 <label for="kind">{t!(i18n, request.kind)}</label>
                 <select id="kind" name="kind">
                     <option value="">{t!(i18n, request.all_kinds)}</option>
-                    {RequestKind::ALL.into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=move || kind.get() == k.as_str()>{move || kind_label(k, i18n.get_locale())}</option>
+                    {RequestKind::ALL.iter().copied().map(|k| view! {
+                        <option value=k.as_str() selected=move || kind.get() == k.as_str()>{move || k.label(i18n.get_locale())}</option>
                     }).collect_view()}
                 </select>
             </div>
@@ -386,7 +377,7 @@ pub fn QueuePageView() -> impl IntoView {
                                         <td><a href=href>{line.number.clone()}</a></td>
                                         <td><StatusBadge status=line.status/></td>
                                         <td>
-                                            {move || kind_label(line.kind, i18n.get_locale())}
+                                            {move || line.kind.label(i18n.get_locale())}
                                             <span class="field-hint queue-summary">{line.summary.clone()}</span>
                                         </td>
                                         <td>{line.patient_name.clone()}</td>
@@ -442,7 +433,7 @@ pub fn StaffRequestPage() -> impl IntoView {
                     .collect();
                 view! {
                     <h1 class="page-title request-head">
-                        <span>{move || kind_label(detail.kind, i18n.get_locale())} " " {detail.number.clone()}</span>
+                        <span>{move || detail.kind.label(i18n.get_locale())} " " {detail.number.clone()}</span>
                         <StatusBadge status=detail.status/>
                     </h1>
                     <section class="card" aria-labelledby="patient-title">
@@ -477,11 +468,10 @@ pub fn StaffRequestPage() -> impl IntoView {
                             <ActionForm action=change attr:class="form" attr:novalidate=true>
                                 <input type="hidden" name="number" value=detail.number.clone()/>
                                 <FormError error=change_error/>
-                                <SelectField label=label(|l| td_string!(l, admin.new_status)) name="status" options=statuses.clone() required=true error=change_error/>
+                                <SelectField field=FormField::required("status", |l| td_string!(l, admin.new_status)) options=statuses.clone() error=change_error/>
                                 <TextArea
-                                    label=label(|l| td_string!(l, admin.comment_to_patient))
+                                    field=FormField::optional("comment", |l| td_string!(l, admin.comment_to_patient))
                                     hint=label(|l| td_string!(l, admin.comment_hint))
-                                    name="comment"
                                     max=crate::domain::request::LONG_TEXT_MAX
                                     error=change_error
                                 />

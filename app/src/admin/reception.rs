@@ -4,7 +4,7 @@
 //! Issuing again revokes the earlier ones.
 
 use crate::error::AppError;
-use crate::forms::{action_error, labeller, Field, FormError};
+use crate::forms::{action_error, Field, FormError, FormField};
 use crate::i18n::{t, td_string, use_i18n};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -47,12 +47,13 @@ pub async fn open_cabinet(
 #[cfg(feature = "ssr")]
 mod server {
     use super::{AppError, IssuedCredentials};
-    use crate::context::{request_meta, require_staff, server_context};
+    use crate::context::{require_staff, server_context};
     use crate::db::accounts::{self, NewTemporaryCredentials};
-    use crate::db::audit::{self, Action, Entry};
+    use crate::db::audit::{Action, Actor};
     use crate::db::patients::{self, NewPatient, NewServiceAgreement};
     use crate::domain::{patient, Email, FieldErrors, Problem, StaffRole};
     use crate::security::{new_temporary_login, new_temporary_password};
+    use crate::write_unit::WriteUnit;
     use chrono::Duration;
 
     /// How long temporary credentials work.
@@ -112,8 +113,9 @@ mod server {
         let password = new_temporary_password();
         let password_hash = context.hasher.hash(password.clone()).await?;
 
-        let mut tx = context.db.begin_write().await?;
-        let patient_id = match patients::by_mis_id(&mut tx, &mis_id).await? {
+        let mut unit = WriteUnit::begin(&context, Actor::Staff(staff.staff_id)).await?;
+        let (tx, now) = (&mut unit.tx, unit.now);
+        let patient_id = match patients::by_mis_id(tx, &mis_id).await? {
             Some(existing) => {
                 let same = existing.birth_date == birth_date
                     && existing.full_name.to_lowercase() == full_name.to_lowercase();
@@ -123,14 +125,14 @@ mod server {
                         Problem::MisIdOtherPatient,
                     ));
                 }
-                if accounts::exists_for(&mut tx, existing.id).await? {
+                if accounts::exists_for(tx, existing.id).await? {
                     return Err(AppError::form(Problem::CabinetExists));
                 }
                 existing.id
             }
             None => {
                 patients::insert(
-                    &mut tx,
+                    tx,
                     &NewPatient {
                         mis_patient_id: &mis_id,
                         full_name: &full_name,
@@ -141,18 +143,18 @@ mod server {
                 .await?
             }
         };
-        if patients::agreement_id(&mut tx, patient_id, &number)
+        if patients::agreement_id(tx, patient_id, &number)
             .await?
             .is_none()
         {
-            if patients::agreement_number_taken(&mut tx, &number).await? {
+            if patients::agreement_number_taken(tx, &number).await? {
                 return Err(AppError::field(
                     "agreement_number",
                     Problem::AgreementNumberTaken,
                 ));
             }
             patients::insert_agreement(
-                &mut tx,
+                tx,
                 &NewServiceAgreement {
                     patient_id,
                     number: &number,
@@ -164,10 +166,10 @@ mod server {
             )
             .await?;
         }
-        accounts::revoke_temporary_credentials(&mut tx, patient_id, now).await?;
+        accounts::revoke_temporary_credentials(tx, patient_id, now).await?;
         let expires_at = now + TEMPORARY_VALIDITY;
         accounts::insert_temporary_credentials(
-            &mut tx,
+            tx,
             &NewTemporaryCredentials {
                 patient_id,
                 login: &login,
@@ -177,19 +179,9 @@ mod server {
             now,
         )
         .await?;
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry::by_staff(
-                Action::TemporaryCredentialsIssued,
-                staff.staff_id,
-                Some(patient_id),
-                &origin,
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        unit.audit(Action::TemporaryCredentialsIssued, Some(patient_id), "")
+            .await?;
+        unit.commit().await?;
         Ok(IssuedCredentials {
             patient_name: full_name,
             login,
@@ -204,7 +196,6 @@ pub fn OpenCabinetPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<OpenCabinet>::new();
     let error = action_error(action);
-    let label = labeller();
     view! {
         <h1 class="page-title">{t!(i18n, admin.open_cabinet)}</h1>
         {move || match action.value().get() {
@@ -213,13 +204,13 @@ pub fn OpenCabinetPage() -> impl IntoView {
                 <p class="lead">{t!(i18n, admin.open_cabinet_intro)}</p>
                 <ActionForm action=action attr:class="form card" attr:novalidate=true>
                     <FormError error=error/>
-                    <Field label=label(|l| td_string!(l, admin.full_name)) name="full_name" autocomplete="off" error=error/>
-                    <Field label=label(|l| td_string!(l, admin.birth_date)) name="birth_date" input_type="date" error=error/>
-                    <Field label=label(|l| td_string!(l, admin.mis_patient_id)) name="mis_patient_id" error=error/>
-                    <Field label=label(|l| td_string!(l, admin.agreement_number)) name="agreement_number" error=error/>
-                    <Field label=label(|l| td_string!(l, admin.agreement_date)) name="agreement_date" input_type="date" error=error/>
-                    <Field label=label(|l| td_string!(l, admin.agreement_email)) name="agreement_email" input_type="email" error=error/>
-                    <Field label=label(|l| td_string!(l, admin.sms_phone)) name="sms_phone" input_type="tel" error=error/>
+                    <Field field=FormField::optional("full_name", |l| td_string!(l, admin.full_name)) autocomplete="off" error=error/>
+                    <Field field=FormField::optional("birth_date", |l| td_string!(l, admin.birth_date)) input_type="date" error=error/>
+                    <Field field=FormField::optional("mis_patient_id", |l| td_string!(l, admin.mis_patient_id)) error=error/>
+                    <Field field=FormField::optional("agreement_number", |l| td_string!(l, admin.agreement_number)) error=error/>
+                    <Field field=FormField::optional("agreement_date", |l| td_string!(l, admin.agreement_date)) input_type="date" error=error/>
+                    <Field field=FormField::optional("agreement_email", |l| td_string!(l, admin.agreement_email)) input_type="email" error=error/>
+                    <Field field=FormField::optional("sms_phone", |l| td_string!(l, admin.sms_phone)) input_type="tel" error=error/>
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>
                         {t!(i18n, admin.issue)}
                     </button>

@@ -2,12 +2,11 @@
 //! request goes to. A change applies to requests sent from then on; those
 //! already sent stay in the queue they went to.
 
-use crate::domain::request::RequestKind;
 use crate::error::AppError;
 use crate::forms::{action_error, successes, FormError};
 use crate::i18n::{t, use_i18n};
 use crate::pages::LoadFailed;
-use crate::requests::kind_label;
+use crate::requests::kinds::RequestKind;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -32,19 +31,20 @@ pub async fn set_request_route(kind: String, department: String) -> Result<(), A
 #[cfg(feature = "ssr")]
 mod server {
     use super::Routing;
-    use crate::context::{internal, request_meta, require_staff, server_context};
-    use crate::db::audit::{self, Action, Entry};
+    use crate::context::{internal, require_staff, server_context};
+    use crate::db::audit::{Action, Actor};
     use crate::db::{departments, requests};
-    use crate::domain::request::RequestKind;
     use crate::domain::{Problem, StaffRole};
     use crate::error::AppError;
+    use crate::requests::kinds::RequestKind;
+    use crate::write_unit::WriteUnit;
 
     pub async fn request_routing() -> Result<Routing, AppError> {
         require_staff(StaffRole::Admin)?;
         let context = server_context()?;
         // A stored kind this release does not know is an error to fix, not
         // a row to hide from the one person who could fix it.
-        let routes = requests::routes(&context.db)
+        let routes = requests::routing(&context.db)
             .await?
             .into_iter()
             .map(|(kind, code)| match RequestKind::parse(&kind) {
@@ -69,28 +69,15 @@ mod server {
         let admin = require_staff(StaffRole::Admin)?;
         let context = server_context()?;
         let kind = RequestKind::parse(&kind).ok_or(AppError::NotFound)?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        if !requests::set_route(&mut tx, kind.as_str(), &department).await? {
+        let mut unit = WriteUnit::begin(&context, Actor::Staff(admin.staff_id)).await?;
+        let tx = &mut unit.tx;
+        if !requests::set_department(tx, kind.as_str(), &department).await? {
             return Err(AppError::field("department", Problem::ChoiceInvalid));
         }
         let detail = format!("{}: {department}", kind.as_str());
-        audit::record(
-            &mut tx,
-            &Entry {
-                detail: &detail,
-                ..Entry::by_staff(
-                    Action::RequestRouteChanged,
-                    admin.staff_id,
-                    None,
-                    &request_meta().origin(),
-                )
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        unit.audit(Action::RequestRouteChanged, None, &detail)
+            .await?;
+        unit.commit().await
     }
 }
 
@@ -123,7 +110,7 @@ pub fn RoutesCard() -> impl IntoView {
                             view! {
                                 <ActionForm action=save attr:class="route">
                                     <input type="hidden" name="kind" value=kind.as_str()/>
-                                    <label for=id.clone()>{move || kind_label(kind, i18n.get_locale())}</label>
+                                    <label for=id.clone()>{move || kind.label(i18n.get_locale())}</label>
                                     <select id=id name="department">
                                         {options
                                             .into_iter()

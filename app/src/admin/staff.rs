@@ -4,7 +4,7 @@
 
 use crate::domain::StaffRole;
 use crate::error::AppError;
-use crate::forms::{action_error, labeller, successes, Field, FormError};
+use crate::forms::{action_error, labeller, successes, Field, FormError, FormField};
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::pages::LoadFailed;
 use leptos::prelude::*;
@@ -72,11 +72,12 @@ mod server {
     use super::DepartmentInfo;
     use super::{AppError, StaffOverview, StaffRow};
     use crate::account::rules::new_password_errors;
-    use crate::context::{request_meta, require_staff, server_context};
-    use crate::db::audit::{self, Action, Entry};
+    use crate::context::{require_staff, server_context};
+    use crate::db::audit::{Action, Actor};
     use crate::db::sessions::{self, EndReason, Subject};
     use crate::db::{departments, staff};
     use crate::domain::{patient, FieldErrors, Login, PasswordContext, Problem, StaffRole};
+    use crate::write_unit::WriteUnit;
     use std::collections::BTreeMap;
 
     fn checked(map: Option<BTreeMap<String, String>>) -> Vec<String> {
@@ -168,13 +169,13 @@ mod server {
             .hasher
             .hash(crate::security::Secret::new(password))
             .await?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        if staff::login_taken(&mut tx, login.as_str()).await? {
+        let mut unit = WriteUnit::begin(&context, Actor::Staff(admin.staff_id)).await?;
+        let (tx, now) = (&mut unit.tx, unit.now);
+        if staff::login_taken(tx, login.as_str()).await? {
             return Err(AppError::field("login", Problem::LoginTaken));
         }
         let id = staff::insert(
-            &mut tx,
+            tx,
             &staff::NewStaff {
                 login: login.as_str(),
                 full_name: &full_name,
@@ -184,19 +185,10 @@ mod server {
             now,
         )
         .await?;
-        staff::set_roles_and_departments(&mut tx, id, &roles, &codes).await?;
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry {
-                detail: &format!("staff {id}"),
-                ..Entry::by_staff(Action::StaffCreated, admin.staff_id, None, &origin)
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        staff::set_roles_and_departments(tx, id, &roles, &codes).await?;
+        unit.audit(Action::StaffCreated, None, &format!("staff {id}"))
+            .await?;
+        unit.commit().await
     }
 
     pub async fn update(
@@ -216,21 +208,16 @@ mod server {
         if staff::profile(&context.db, staff_id).await?.is_none() {
             return Err(AppError::NotFound);
         }
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        staff::set_roles_and_departments(&mut tx, staff_id, &roles, &codes).await?;
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry {
-                detail: &format!("staff {staff_id}: roles"),
-                ..Entry::by_staff(Action::StaffChanged, admin.staff_id, None, &origin)
-            },
-            now,
+        let mut unit = WriteUnit::begin(&context, Actor::Staff(admin.staff_id)).await?;
+        let tx = &mut unit.tx;
+        staff::set_roles_and_departments(tx, staff_id, &roles, &codes).await?;
+        unit.audit(
+            Action::StaffChanged,
+            None,
+            &format!("staff {staff_id}: roles"),
         )
         .await?;
-        tx.commit().await?;
-        Ok(())
+        unit.commit().await
     }
 
     pub async fn disable(staff_id: i64) -> Result<(), AppError> {
@@ -239,31 +226,26 @@ mod server {
             return Err(AppError::Forbidden);
         }
         let context = server_context()?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        if !staff::disable(&mut tx, staff_id, now).await? {
+        let mut unit = WriteUnit::begin(&context, Actor::Staff(admin.staff_id)).await?;
+        let (tx, now) = (&mut unit.tx, unit.now);
+        if !staff::disable(tx, staff_id, now).await? {
             return Err(AppError::NotFound);
         }
         sessions::end_all_of(
-            &mut tx,
+            tx,
             Subject::Staff(staff_id),
             None,
             EndReason::AccountDisabled,
             now,
         )
         .await?;
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry {
-                detail: &format!("staff {staff_id}: disabled"),
-                ..Entry::by_staff(Action::StaffChanged, admin.staff_id, None, &origin)
-            },
-            now,
+        unit.audit(
+            Action::StaffChanged,
+            None,
+            &format!("staff {staff_id}: disabled"),
         )
         .await?;
-        tx.commit().await?;
-        Ok(())
+        unit.commit().await
     }
 }
 
@@ -364,12 +346,11 @@ pub fn StaffPage() -> impl IntoView {
                         <h2 id="new-staff-title">{t!(i18n, admin.new_staff)}</h2>
                         <ActionForm action=create attr:class="form" attr:novalidate=true>
                             <FormError error=create_error/>
-                            <Field label=label(|l| td_string!(l, admin.full_name)) name="full_name" autocomplete="off" error=create_error/>
-                            <Field label=label(|l| td_string!(l, login.login)) name="login" autocomplete="off" error=create_error/>
+                            <Field field=FormField::optional("full_name", |l| td_string!(l, admin.full_name)) autocomplete="off" error=create_error/>
+                            <Field field=FormField::optional("login", |l| td_string!(l, login.login)) autocomplete="off" error=create_error/>
                             <Field
-                                label=label(|l| td_string!(l, admin.first_password))
+                                field=FormField::optional("password", |l| td_string!(l, admin.first_password))
                                 hint=label(|l| td_string!(l, new_password.hint))
-                                name="password"
                                 input_type="text"
                                 autocomplete="off"
                                 error=create_error

@@ -5,9 +5,13 @@ use crate::domain::StaffRole;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
+pub mod attempts;
+#[cfg(feature = "ssr")]
 mod session;
 #[cfg(feature = "ssr")]
 pub use session::*;
+#[cfg(feature = "ssr")]
+pub mod sign_in;
 
 /// What a page may show about the signed-in patient.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,6 +35,7 @@ pub enum Action {
     RequestStatusChanged,
     RequestAssigned,
     RequestViewed,
+    AttachmentAdded,
     StatusMailChanged,
     RequestRouteChanged,
     /// A form was refused because its login is locked after failures.
@@ -74,6 +75,7 @@ impl Action {
             Action::RequestStatusChanged => "request_status_changed",
             Action::RequestAssigned => "request_assigned",
             Action::RequestViewed => "request_viewed",
+            Action::AttachmentAdded => "attachment_added",
             Action::StatusMailChanged => "status_mail_changed",
             Action::RequestRouteChanged => "request_route_changed",
             Action::AttemptRefusedLocked => "attempt_refused_locked",

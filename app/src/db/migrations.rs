@@ -33,6 +33,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     1 "0001_foundation.sql" "foundation",
     2 "0002_accounts.sql" "accounts",
     3 "0003_requests.sql" "requests",
+    4 "0004_request_model.sql" "request model",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

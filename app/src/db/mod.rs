@@ -9,6 +9,7 @@
 //! the two differ, both texts stand side by side in the one function.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod clinics;
 pub mod departments;
@@ -26,6 +27,20 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
+
+/// Whether `error` is the violation of a unique index: named `index` on
+/// PostgreSQL; on SQLite, which names the columns instead, over `columns`
+/// (`table.a, table.b`).
+pub fn violates(error: &sqlx::Error, index: &str, columns: &str) -> bool {
+    let sqlx::Error::Database(error) = error else {
+        return false;
+    };
+    error.is_unique_violation()
+        && (error.constraint() == Some(index)
+            || error
+                .message()
+                .ends_with(&format!("UNIQUE constraint failed: {columns}")))
+}
 
 /// The database behind the cabinet.
 #[derive(Clone, Debug)]

@@ -5,9 +5,9 @@ use super::{row, with_db, with_tx, Db, WriteTx};
 use chrono::{DateTime, Utc};
 
 /// The department a kind of request goes to.
-pub async fn route(tx: &mut WriteTx, kind: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn department_for(tx: &mut WriteTx, kind: &str) -> Result<Option<i64>, sqlx::Error> {
     with_tx!(tx, conn => {
-        sqlx::query_scalar("SELECT department_id FROM request_routes WHERE kind = $1")
+        sqlx::query_scalar("SELECT department_id FROM request_routing WHERE kind = $1")
             .bind(kind)
             .fetch_optional(conn)
             .await
@@ -15,10 +15,10 @@ pub async fn route(tx: &mut WriteTx, kind: &str) -> Result<Option<i64>, sqlx::Er
 }
 
 /// Every kind's department, as `(kind, department code)`.
-pub async fn routes(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
+pub async fn routing(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
     with_db!(db, pool => {
         sqlx::query_as(
-            "SELECT r.kind, d.code FROM request_routes r JOIN departments d ON d.id = r.department_id \
+            "SELECT r.kind, d.code FROM request_routing r JOIN departments d ON d.id = r.department_id \
              ORDER BY r.kind",
         )
         .fetch_all(pool)
@@ -27,10 +27,10 @@ pub async fn routes(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
 }
 
 /// Sends `kind` to the department with `code`; false if there is none.
-pub async fn set_route(tx: &mut WriteTx, kind: &str, code: &str) -> Result<bool, sqlx::Error> {
+pub async fn set_department(tx: &mut WriteTx, kind: &str, code: &str) -> Result<bool, sqlx::Error> {
     let affected = with_tx!(tx, conn => {
         sqlx::query(
-            "UPDATE request_routes SET department_id = (SELECT id FROM departments WHERE code = $1) \
+            "UPDATE request_routing SET department_id = (SELECT id FROM departments WHERE code = $1) \
              WHERE kind = $2 AND EXISTS (SELECT 1 FROM departments WHERE code = $1)",
         )
         .bind(code)
@@ -76,20 +76,22 @@ pub async fn sent_with_key(
     })
 }
 
-/// How many requests the patient sent since `since`, and when the first
-/// of them was sent.
-pub async fn sent_since(
+/// How many requests the patient sent after `since` up to `until`, and
+/// when the first of them was sent.
+pub async fn sent_between(
     tx: &mut WriteTx,
     patient_id: i64,
     since: DateTime<Utc>,
+    until: DateTime<Utc>,
 ) -> Result<(i64, Option<DateTime<Utc>>), sqlx::Error> {
     with_tx!(tx, conn => {
         sqlx::query_as(
             "SELECT COUNT(*), MIN(created_at) FROM patient_requests \
-             WHERE patient_id = $1 AND created_at > $2",
+             WHERE patient_id = $1 AND created_at > $2 AND created_at <= $3",
         )
         .bind(patient_id)
         .bind(since)
+        .bind(until)
         .fetch_one(conn)
         .await
     })
@@ -101,35 +103,65 @@ pub struct NewRequest<'a> {
     pub number: &'a str,
     pub patient_id: i64,
     pub kind: &'a str,
+    /// The MIS id of what the request is about, if anything.
+    pub about: Option<&'a str>,
     pub department_id: i64,
     pub content: &'a str,
     pub idempotency_key: &'a str,
 }
 
-/// Inserts a request as sent; `None` if this patient's form with the same
-/// key got there first (on PostgreSQL, in a transaction running alongside).
+/// What inserting a request did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Inserted {
+    New(i64),
+    /// This patient's form with the same key got there first (on
+    /// PostgreSQL, in a transaction running alongside).
+    SameKey,
+    /// Another open request of the kind is about the same thing.
+    AlreadyOpenAbout,
+}
+
+/// The index that keeps one open request of a kind about one thing.
+const ONE_OPEN_ABOUT: &str = "patient_requests_one_open_about";
+
+/// Inserts a request as sent.
 pub async fn insert(
     tx: &mut WriteTx,
     request: &NewRequest<'_>,
     now: DateTime<Utc>,
-) -> Result<Option<i64>, sqlx::Error> {
-    with_tx!(tx, conn => {
+) -> Result<Inserted, sqlx::Error> {
+    let inserted: Result<Option<i64>, sqlx::Error> = with_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO patient_requests \
-             (number, patient_id, kind, department_id, content, status, idempotency_key, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'sent', $6, $7, $7) \
+             (number, patient_id, kind, about, department_id, content, status, idempotency_key, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'sent', $7, $8, $8) \
              ON CONFLICT (patient_id, idempotency_key) DO NOTHING RETURNING id",
         )
         .bind(request.number)
         .bind(request.patient_id)
         .bind(request.kind)
+        .bind(request.about)
         .bind(request.department_id)
         .bind(request.content)
         .bind(request.idempotency_key)
         .bind(now)
         .fetch_optional(conn)
         .await
-    })
+    });
+    match inserted {
+        Ok(Some(id)) => Ok(Inserted::New(id)),
+        Ok(None) => Ok(Inserted::SameKey),
+        Err(error)
+            if super::violates(
+                &error,
+                ONE_OPEN_ABOUT,
+                "patient_requests.kind, patient_requests.about",
+            ) =>
+        {
+            Ok(Inserted::AlreadyOpenAbout)
+        }
+        Err(error) => Err(error),
+    }
 }
 
 /// Appends a status to a request's history.

@@ -19,6 +19,7 @@ pub use password::{
     check_new_password, new_password_problem, PasswordContext, MAX_PASSWORD_BYTES,
     MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS,
 };
+pub(crate) use problem::all_checked;
 pub use problem::{FieldError, FieldErrors, Problem, FORM};
 pub use staff_role::StaffRole;
 pub use text::{AddressAs, RecoveryCode};

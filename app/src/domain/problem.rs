@@ -46,6 +46,10 @@ pub enum Problem {
     StatusChangeNotAllowed,
     ReasonForRejectionRequired,
     CannotTake,
+    AlreadyRequested,
+    FileEmpty,
+    FileTooLarge,
+    FileTypeNotAllowed,
 }
 
 impl Problem {
@@ -93,6 +97,10 @@ impl Problem {
                 td_string!(locale, problem.status_change_not_allowed)
             }
             Problem::CannotTake => td_string!(locale, problem.cannot_take),
+            Problem::AlreadyRequested => td_string!(locale, problem.already_requested),
+            Problem::FileEmpty => td_string!(locale, problem.file_empty),
+            Problem::FileTooLarge => td_string!(locale, problem.file_too_large),
+            Problem::FileTypeNotAllowed => td_string!(locale, problem.file_type_not_allowed),
             Problem::ReasonForRejectionRequired => {
                 td_string!(locale, problem.reason_for_rejection_required)
             }
@@ -164,3 +172,16 @@ impl FieldErrors {
         }
     }
 }
+
+/// The content built from checked fields once none had a problem: each
+/// field is the `Option` that [`FieldErrors::check`] gave, named once more
+/// here and nowhere else.
+macro_rules! all_checked {
+    ($errors:expr, $content:ident { $($field:ident),* $(,)? }) => {
+        match ($($field,)*) {
+            ($(Some($field),)*) if $errors.is_empty() => Ok($content { $($field),* }),
+            _ => Err($errors),
+        }
+    };
+}
+pub(crate) use all_checked;

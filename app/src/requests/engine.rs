@@ -4,22 +4,24 @@
 //! transaction, and tells the open pages once it committed.
 
 use super::events::RequestEvent;
+use super::kinds::{KindForm, RequestContent, RequestKind};
 use super::{HistoryEntry, RequestDetail, RequestSummary};
 use crate::auth::{PatientSession, StaffSession};
 use crate::context::{internal, request_meta, ServerContext};
-use crate::db::audit::{self, Action, Entry};
-use crate::db::requests::{self, HistoryRow, NewRequest, RequestRow, Scope};
-use crate::db::{accounts, WriteTx};
-use crate::domain::request::{
-    optional_text, request_number, RequestContent, RequestKind, RequestStatus, LONG_TEXT_MAX,
-};
+use crate::db::accounts;
+use crate::db::audit::{Action, Actor};
+use crate::db::requests::{self, HistoryRow, Inserted, NewRequest, RequestRow, Scope};
+use crate::domain::request::{optional_text, request_number, RequestStatus, LONG_TEXT_MAX};
 use crate::domain::{FieldErrors, Problem, StaffRole};
 use crate::error::AppError;
 use crate::mail::{self, locale_of, StatusChange};
+use crate::write_unit::WriteUnit;
 use chrono::Datelike;
 
 /// Sends a request for `patient`; the same form (`idempotency_key`) sent
-/// again returns the first one's number and creates nothing.
+/// again returns the first one's number and creates nothing. A request
+/// about something (an appointment, a study) is refused while another of
+/// its kind about the same thing is open — by the database itself.
 pub async fn submit(
     context: &ServerContext,
     patient: &PatientSession,
@@ -27,26 +29,28 @@ pub async fn submit(
     idempotency_key: &str,
     form: &str,
 ) -> Result<String, AppError> {
-    let now = context.clock.now();
     let kind = content.kind();
+    let about = content.about();
     let json = serde_json::to_string(content).map_err(internal)?;
-    let mut tx = context.db.begin_write().await?;
+    let mut unit = WriteUnit::begin(context, Actor::Patient(patient.patient_id)).await?;
+    let now = unit.now;
     if let Some(sent) =
-        requests::sent_with_key(&mut tx, patient.patient_id, idempotency_key).await?
+        requests::sent_with_key(&mut unit.tx, patient.patient_id, idempotency_key).await?
     {
         return same_form(sent, &json);
     }
     // One account does not flood a department's queue: a retried form
     // above still gets its number; a new one waits.
     let hour = chrono::Duration::hours(1);
-    let (sent, first) = requests::sent_since(&mut tx, patient.patient_id, now - hour).await?;
+    let (sent, first) =
+        requests::sent_between(&mut unit.tx, patient.patient_id, now - hour, now).await?;
     if sent >= i64::from(context.requests_per_hour) {
         let wait = first.map_or(hour, |first| first + hour - now);
         return Err(AppError::RateLimited {
             retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(1).max(1),
         });
     }
-    let department_id = requests::route(&mut tx, kind.as_str())
+    let department_id = requests::department_for(&mut unit.tx, kind.as_str())
         .await?
         .ok_or_else(|| {
             internal(format_args!(
@@ -55,13 +59,14 @@ pub async fn submit(
             ))
         })?;
     let year = context.clinic.local_date(now).year();
-    let number = request_number(year, requests::next_number(&mut tx, year).await?);
+    let number = request_number(year, requests::next_number(&mut unit.tx, year).await?);
     let inserted = requests::insert(
-        &mut tx,
+        &mut unit.tx,
         &NewRequest {
             number: &number,
             patient_id: patient.patient_id,
             kind: kind.as_str(),
+            about: about.as_deref(),
             department_id,
             content: &json,
             idempotency_key,
@@ -69,18 +74,22 @@ pub async fn submit(
         now,
     )
     .await?;
-    let Some(request_id) = inserted else {
-        // The same form, sent alongside, committed first (PostgreSQL): undo
-        // our number and answer with theirs.
-        drop(tx);
-        let mut tx = context.db.begin_write().await?;
-        let sent = requests::sent_with_key(&mut tx, patient.patient_id, idempotency_key)
-            .await?
-            .ok_or_else(|| internal("a request with this form's key vanished"))?;
-        return same_form(sent, &json);
+    let request_id = match inserted {
+        Inserted::New(id) => id,
+        Inserted::AlreadyOpenAbout => return Err(AppError::form(Problem::AlreadyRequested)),
+        Inserted::SameKey => {
+            // The same form, sent alongside, committed first (PostgreSQL):
+            // undo our number and answer with theirs.
+            drop(unit);
+            let mut tx = context.db.begin_write().await?;
+            let sent = requests::sent_with_key(&mut tx, patient.patient_id, idempotency_key)
+                .await?
+                .ok_or_else(|| internal("a request with this form's key vanished"))?;
+            return same_form(sent, &json);
+        }
     };
     requests::add_history(
-        &mut tx,
+        &mut unit.tx,
         request_id,
         RequestStatus::Sent.as_str(),
         None,
@@ -88,23 +97,15 @@ pub async fn submit(
         now,
     )
     .await?;
-    requests::delete_draft(&mut tx, patient.patient_id, form).await?;
-    let origin = request_meta().origin();
-    audit::record(
-        &mut tx,
-        &Entry {
-            detail: &number,
-            ..Entry::by_patient(Action::RequestSent, patient.patient_id, &origin)
-        },
-        now,
-    )
-    .await?;
-    let event = RequestEvent {
+    requests::delete_draft(&mut unit.tx, patient.patient_id, form).await?;
+    unit.audit(Action::RequestSent, None, &number).await?;
+    unit.notify(RequestEvent {
         patient_id: patient.patient_id,
         number: number.clone(),
         status: RequestStatus::Sent.as_str().to_owned(),
-    };
-    commit_and_tell(context, tx, event).await?;
+    })
+    .await?;
+    unit.commit().await?;
     Ok(number)
 }
 
@@ -120,42 +121,30 @@ fn same_form((number, content): (String, String), json: &str) -> Result<String, 
     }
 }
 
-async fn commit_and_tell(
-    context: &ServerContext,
-    mut tx: WriteTx,
-    event: RequestEvent,
-) -> Result<(), AppError> {
-    context.events.notify_in(&mut tx, &event).await?;
-    tx.commit().await?;
-    context.events.publish(event);
-    Ok(())
-}
-
-/// Sends the request of a patient's form: `parsed` is the form checked by
-/// its kind's rules. A form with mistakes writes nothing (but its draft,
-/// when it was posted without JavaScript); a sent one leads the browser to
-/// the new request's page.
-pub async fn send_form<F: serde::Serialize>(
+/// Sends the request of a patient's form, checked by its kind's rules
+/// with what they need (`given`). A form with mistakes writes nothing (but
+/// its draft, when it was posted without JavaScript); a sent one leads the
+/// browser to the new request's page.
+pub async fn send_form<F: KindForm>(
     context: &ServerContext,
     patient: &PatientSession,
-    form: &str,
-    fields: &F,
+    form: &F,
+    given: &F::Given,
     idempotency_key: &str,
-    parsed: Result<RequestContent, FieldErrors>,
 ) -> Result<String, AppError> {
     let key = crate::domain::request::idempotency_key(idempotency_key);
-    let (content, key) = match (parsed, key) {
-        (Ok(content), Ok(key)) => (content, key),
+    let (content, key) = match (form.parse(given), key) {
+        (Ok(content), Ok(key)) => (content.into(), key),
         (parsed, key) => {
             let mut errors = parsed.err().unwrap_or_default();
             if let Err(problem) = key {
                 errors.add(crate::domain::FORM, problem);
             }
-            keep_draft(context, patient, form, fields).await?;
+            keep_draft(context, patient, F::NAME, form).await?;
             return Err(errors.into());
         }
     };
-    let number = submit(context, patient, &content, &key, form).await?;
+    let number = submit(context, patient, &content, &key, F::NAME).await?;
     crate::context::redirect_plain_form(
         &request_meta(),
         &format!("{}?sent=1", super::request_path(&number)),
@@ -295,49 +284,40 @@ pub async fn cancel(
     patient: &PatientSession,
     number: &str,
 ) -> Result<(), AppError> {
-    let now = context.clock.now();
-    let mut tx = context.db.begin_write().await?;
-    let row = requests::of_patient_for_update(&mut tx, patient.patient_id, number)
+    let mut unit = WriteUnit::begin(context, Actor::Patient(patient.patient_id)).await?;
+    let row = requests::of_patient_for_update(&mut unit.tx, patient.patient_id, number)
         .await?
         .ok_or(AppError::NotFound)?;
     let status = status_of(&row)?;
     if !status.patient_may_cancel()
         || !requests::set_status(
-            &mut tx,
+            &mut unit.tx,
             row.id,
             status.as_str(),
             RequestStatus::Cancelled.as_str(),
-            now,
+            unit.now,
         )
         .await?
     {
         return Err(AppError::form(Problem::NotCancellable));
     }
     requests::add_history(
-        &mut tx,
+        &mut unit.tx,
         row.id,
         RequestStatus::Cancelled.as_str(),
         None,
         "",
-        now,
+        unit.now,
     )
     .await?;
-    let origin = request_meta().origin();
-    audit::record(
-        &mut tx,
-        &Entry {
-            detail: number,
-            ..Entry::by_patient(Action::RequestCancelled, patient.patient_id, &origin)
-        },
-        now,
-    )
-    .await?;
-    let event = RequestEvent {
+    unit.audit(Action::RequestCancelled, None, number).await?;
+    unit.notify(RequestEvent {
         patient_id: patient.patient_id,
         number: number.to_owned(),
         status: RequestStatus::Cancelled.as_str().to_owned(),
-    };
-    commit_and_tell(context, tx, event).await
+    })
+    .await?;
+    unit.commit().await
 }
 
 /// Which requests this staff member works on: an admin every department,
@@ -378,70 +358,52 @@ pub async fn change_status(
         return Err(internal("checked fields missing"));
     };
 
-    let now = context.clock.now();
-    let mut tx = context.db.begin_write().await?;
-    let row = requests::in_scope_for_update(&mut tx, scope_of(staff), number)
+    let mut unit = WriteUnit::begin(context, Actor::Staff(staff.staff_id)).await?;
+    let row = requests::in_scope_for_update(&mut unit.tx, scope_of(staff), number)
         .await?
         .ok_or(AppError::NotFound)?;
     let from = status_of(&row)?;
     if !from.staff_may_set(to)
-        || !requests::set_status(&mut tx, row.id, from.as_str(), to.as_str(), now).await?
+        || !requests::set_status(&mut unit.tx, row.id, from.as_str(), to.as_str(), unit.now).await?
     {
         return Err(AppError::field("status", Problem::StatusChangeNotAllowed));
     }
     requests::add_history(
-        &mut tx,
+        &mut unit.tx,
         row.id,
         to.as_str(),
         Some(staff.staff_id),
         &comment,
-        now,
+        unit.now,
     )
     .await?;
     let detail = format!("{number}: {}", to.as_str());
-    let origin = request_meta().origin();
-    audit::record(
-        &mut tx,
-        &Entry {
-            detail: &detail,
-            ..Entry::by_staff(
-                Action::RequestStatusChanged,
-                staff.staff_id,
-                Some(row.patient_id),
-                &origin,
-            )
-        },
-        now,
-    )
-    .await?;
-    let mailed = queue_status_mail(context, &mut tx, &row, to, &comment, now).await?;
-    let event = RequestEvent {
+    unit.audit(Action::RequestStatusChanged, Some(row.patient_id), &detail)
+        .await?;
+    queue_status_mail(context, &mut unit, &row, to, &comment).await?;
+    unit.notify(RequestEvent {
         patient_id: row.patient_id,
         number: number.to_owned(),
         status: to.as_str().to_owned(),
-    };
-    commit_and_tell(context, tx, event).await?;
-    if mailed {
-        context.mail_wake.notify_one();
-    }
-    Ok(())
+    })
+    .await?;
+    unit.commit().await
 }
 
 /// Queues the status mail to the agreement's e-mail — the one address
 /// personal data may go to — unless the patient opted out.
 async fn queue_status_mail(
     context: &ServerContext,
-    tx: &mut WriteTx,
+    unit: &mut WriteUnit,
     row: &RequestRow,
     to: RequestStatus,
     comment: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, AppError> {
-    let Some(target) = accounts::status_mail_target(tx, row.patient_id).await? else {
-        return Ok(false);
+) -> Result<(), AppError> {
+    let Some(target) = accounts::status_mail_target(&mut unit.tx, row.patient_id).await? else {
+        return Ok(());
     };
     let Some(email) = target.agreement_email.filter(|_| target.status_mail) else {
-        return Ok(false);
+        return Ok(());
     };
     let message = mail::request_status_message(
         locale_of(&target.locale),
@@ -455,8 +417,7 @@ async fn queue_status_mail(
         &context.mail.public_url,
         &context.clinic,
     );
-    mail::queue(tx, &context.mail, &email, &message, now).await?;
-    Ok(true)
+    unit.mail(&email, &message).await
 }
 
 /// «Взять в работу»: the request is now this staff member's — unless it is
@@ -466,9 +427,8 @@ pub async fn take(
     staff: &StaffSession,
     number: &str,
 ) -> Result<(), AppError> {
-    let now = context.clock.now();
-    let mut tx = context.db.begin_write().await?;
-    let row = requests::in_scope_for_update(&mut tx, scope_of(staff), number)
+    let mut unit = WriteUnit::begin(context, Actor::Staff(staff.staff_id)).await?;
+    let row = requests::in_scope_for_update(&mut unit.tx, scope_of(staff), number)
         .await?
         .ok_or(AppError::NotFound)?;
     if status_of(&row)?.is_final()
@@ -478,22 +438,8 @@ pub async fn take(
     {
         return Err(AppError::form(Problem::CannotTake));
     }
-    requests::assign(&mut tx, row.id, staff.staff_id, now).await?;
-    let origin = request_meta().origin();
-    audit::record(
-        &mut tx,
-        &Entry {
-            detail: number,
-            ..Entry::by_staff(
-                Action::RequestAssigned,
-                staff.staff_id,
-                Some(row.patient_id),
-                &origin,
-            )
-        },
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    requests::assign(&mut unit.tx, row.id, staff.staff_id, unit.now).await?;
+    unit.audit(Action::RequestAssigned, Some(row.patient_id), number)
+        .await?;
+    unit.commit().await
 }

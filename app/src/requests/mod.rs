@@ -4,18 +4,18 @@
 //! badge, the timeline, the content, the form's idempotency key and the
 //! live updates.
 
+pub mod attachments;
 #[cfg(feature = "ssr")]
 pub mod engine;
 #[cfg(feature = "ssr")]
 pub mod events;
+pub mod kinds;
 
-use crate::domain::request::{
-    day_text, DocumentDelivery, DocumentType, FeedbackType, RequestContent, RequestKind,
-    RequestStatus, TimeOfDay,
-};
+use crate::domain::request::RequestStatus;
 use crate::error::AppError;
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::pages::LoadFailed;
+use kinds::{RequestContent, RequestKind};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -57,18 +57,6 @@ pub struct RequestDetail {
     pub assigned_to: Option<String>,
 }
 
-pub fn kind_label(kind: RequestKind, locale: Locale) -> &'static str {
-    match kind {
-        RequestKind::Booking => td_string!(locale, request.kind_booking),
-        RequestKind::Document => td_string!(locale, request.kind_document),
-        RequestKind::CancelAppointment => td_string!(locale, request.kind_cancel_appointment),
-        RequestKind::ChangeAppointment => td_string!(locale, request.kind_change_appointment),
-        RequestKind::RadiologyReport => td_string!(locale, request.kind_radiology_report),
-        RequestKind::HomeVisit => td_string!(locale, request.kind_home_visit),
-        RequestKind::Feedback => td_string!(locale, request.kind_feedback),
-    }
-}
-
 pub fn status_label(status: RequestStatus, locale: Locale) -> &'static str {
     match status {
         RequestStatus::Sent => td_string!(locale, request.status_sent),
@@ -77,39 +65,6 @@ pub fn status_label(status: RequestStatus, locale: Locale) -> &'static str {
         RequestStatus::Done => td_string!(locale, request.status_done),
         RequestStatus::Rejected => td_string!(locale, request.status_rejected),
         RequestStatus::Cancelled => td_string!(locale, request.status_cancelled),
-    }
-}
-
-pub fn time_of_day_label(time: TimeOfDay, locale: Locale) -> &'static str {
-    match time {
-        TimeOfDay::Morning => td_string!(locale, booking.morning),
-        TimeOfDay::Afternoon => td_string!(locale, booking.afternoon),
-        TimeOfDay::Evening => td_string!(locale, booking.evening),
-    }
-}
-
-pub fn document_type_label(document: DocumentType, locale: Locale) -> &'static str {
-    match document {
-        DocumentType::LabResults => td_string!(locale, document.type_lab_results),
-        DocumentType::StudyResults => td_string!(locale, document.type_study_results),
-        DocumentType::RecordCopy => td_string!(locale, document.type_record_copy),
-        DocumentType::SurgeryExtract => td_string!(locale, document.type_surgery_extract),
-        DocumentType::TaxDeductionCertificate => td_string!(locale, document.type_tax_certificate),
-        DocumentType::DischargeSummary => td_string!(locale, document.type_discharge_summary),
-    }
-}
-
-pub fn delivery_label(delivery: DocumentDelivery, locale: Locale) -> &'static str {
-    match delivery {
-        DocumentDelivery::InClinic => td_string!(locale, document.delivery_in_clinic),
-        DocumentDelivery::Email => td_string!(locale, document.delivery_email),
-    }
-}
-
-pub fn feedback_type_label(feedback: FeedbackType, locale: Locale) -> &'static str {
-    match feedback {
-        FeedbackType::Error => td_string!(locale, feedback.type_error),
-        FeedbackType::Suggestion => td_string!(locale, feedback.type_suggestion),
     }
 }
 
@@ -140,12 +95,13 @@ pub async fn cancel_request(number: String) -> Result<(), AppError> {
 
 #[cfg(feature = "ssr")]
 mod server {
+    use super::kinds::RequestKind;
     use super::{engine, request_path, RequestDetail, RequestSummary};
     use crate::context::{
         current_patient, redirect_plain_form, refuse_patient, request_meta, server_context,
     };
     use crate::db::requests;
-    use crate::domain::request::{is_request_number, RequestKind, RequestStatus};
+    use crate::domain::request::{is_request_number, RequestStatus};
     use crate::domain::{FieldErrors, Problem};
     use crate::error::AppError;
     use std::collections::HashMap;
@@ -260,7 +216,7 @@ pub fn RequestList(requests: Vec<RequestSummary>) -> impl IntoView {
                                     <strong class="request-number">{request.number.clone()}</strong>
                                     <StatusBadge status=request.status/>
                                 </span>
-                                <span class="request-kind">{move || kind_label(request.kind, i18n.get_locale())}</span>
+                                <span class="request-kind">{move || request.kind.label(i18n.get_locale())}</span>
                                 <span class="request-summary">{request.summary.clone()}</span>
                                 <span class="field-hint">{t!(i18n, request.sent_at)} " " {request.sent.clone()}</span>
                             </a>
@@ -322,60 +278,16 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
     }
 }
 
-/// One fact of a request's content; nothing when the patient left it empty.
-fn fact(label: &'static str, value: Option<String>) -> impl IntoView {
-    value.map(|value| view! { <dt>{label}</dt> <dd>{value}</dd> })
-}
-
-/// What the patient sent, field by field, with the form's labels.
+/// What the patient sent, fact by fact, with the form's labels.
 #[component]
 pub fn RequestContentView(content: RequestContent) -> impl IntoView {
     let i18n = use_i18n();
     move || {
-        let locale = i18n.get_locale();
-        let facts = match content.clone() {
-            RequestContent::Booking(b) => view! {
-                {fact(td_string!(locale, booking.reason), Some(b.reason))}
-                {fact(td_string!(locale, booking.desired_date), Some(day_text(b.desired_date)))}
-                {fact(td_string!(locale, booking.specialist), b.specialist)}
-                {fact(td_string!(locale, booking.clinic), b.clinic.map(|c| c.name))}
-                {fact(td_string!(locale, booking.time_of_day), b.time_of_day.map(|t| time_of_day_label(t, locale).to_owned()))}
-                {fact(td_string!(locale, request.comment), b.comment)}
-            }
-            .into_any(),
-            RequestContent::Document(d) => view! {
-                {fact(td_string!(locale, document.type_label), Some(document_type_label(d.document_type, locale).to_owned()))}
-                {fact(td_string!(locale, document.period), Some(format!("{} – {}", day_text(d.period_from), day_text(d.period_until))))}
-                {fact(td_string!(locale, document.delivery), Some(delivery_label(d.delivery, locale).to_owned()))}
-                {fact(td_string!(locale, request.comment), d.comment)}
-            }
-            .into_any(),
-            RequestContent::RadiologyReport(r) => view! {
-                {fact(td_string!(locale, radiology.study), Some(r.study))}
-                {fact(td_string!(locale, radiology.study_date), Some(day_text(r.study_date)))}
-                {fact(td_string!(locale, document.delivery), Some(delivery_label(DocumentDelivery::Email, locale).to_owned()))}
-            }
-            .into_any(),
-            RequestContent::HomeVisit(h) => view! {
-                {fact(td_string!(locale, home_visit.phone), Some(h.phone))}
-                {fact(td_string!(locale, home_visit.street), Some(h.street))}
-                {fact(td_string!(locale, home_visit.house), Some(h.house))}
-                {fact(td_string!(locale, home_visit.building), h.building)}
-                {fact(td_string!(locale, home_visit.apartment), Some(h.apartment))}
-                {fact(td_string!(locale, home_visit.entrance), h.entrance)}
-                {fact(td_string!(locale, home_visit.floor), h.floor)}
-                {fact(td_string!(locale, home_visit.intercom), h.intercom)}
-                {fact(td_string!(locale, home_visit.reason), Some(h.reason))}
-                {fact(td_string!(locale, home_visit.desired_time), h.desired_time)}
-                {fact(td_string!(locale, request.comment), h.comment)}
-            }
-            .into_any(),
-            RequestContent::Feedback(f) => view! {
-                {fact(td_string!(locale, feedback.type_label), Some(feedback_type_label(f.feedback_type, locale).to_owned()))}
-                {fact(td_string!(locale, feedback.message), Some(f.message))}
-            }
-            .into_any(),
-        };
+        let facts = content
+            .facts(i18n.get_locale())
+            .into_iter()
+            .map(|fact| view! { <dt>{fact.label}</dt> <dd>{fact.value}</dd> })
+            .collect_view();
         view! { <dl class="facts">{facts}</dl> }
     }
 }
@@ -425,9 +337,9 @@ pub struct FormStart {
 
 impl FormStart {
     /// The draft's value of `field`, or `fallback`.
-    pub fn value(&self, field: &str, fallback: Option<String>) -> String {
+    pub fn value(&self, field: crate::forms::FormField, fallback: Option<String>) -> String {
         self.draft
-            .get(field)
+            .get(field.name)
             .cloned()
             .or(fallback)
             .unwrap_or_default()

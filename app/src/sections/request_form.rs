@@ -2,9 +2,9 @@
 //! and the list of what was sent from this section — and that list, which
 //! follows status changes live.
 
-use crate::domain::request::RequestKind;
 use crate::i18n::{t, use_i18n};
 use crate::layout::PageTitle;
+use crate::requests::kinds::RequestKind;
 use crate::requests::{my_requests, request_news, LoadedRequestList};
 use crate::sections::Section;
 use leptos::prelude::*;

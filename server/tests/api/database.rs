@@ -15,7 +15,7 @@ async fn migrations_run_at_start_on_the_configured_database() {
         Backend::Sqlite
     };
     assert_eq!(app.db.backend(), expected);
-    assert_eq!(app.db.applied_migrations().await.unwrap(), vec![1, 2, 3]);
+    assert_eq!(app.db.applied_migrations().await.unwrap(), vec![1, 2, 3, 4]);
 }
 
 #[tokio::test]
@@ -75,7 +75,7 @@ async fn the_demo_flag_seeds_the_demo_accounts_with_their_documented_passwords()
 async fn seeding_a_database_that_has_patients_writes_nothing() {
     let app = spawn_app_with(|config| config.demo = true).await;
     let before = patients::count(&app.db).await.unwrap();
-    let again = demo::seed(&app.db, chrono::Utc::now()).await.unwrap();
+    let again = demo::seed(&app.context).await.unwrap();
     assert_eq!(again, demo::Seeded::AlreadyHadData);
     assert_eq!(patients::count(&app.db).await.unwrap(), before);
 }

@@ -110,6 +110,9 @@ pub struct TestApp {
     /// Stands still unless a test moves it.
     pub clock: Clock,
     pub mail_worker: MailWorker,
+    /// The services the server functions use, for calling the engine
+    /// directly where no page does yet.
+    pub context: app::context::ServerContext,
     pub outbox: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -176,6 +179,7 @@ struct Started {
     db: Db,
     clock: Clock,
     mail_worker: MailWorker,
+    context: app::context::ServerContext,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
@@ -186,6 +190,7 @@ async fn start(config: Config) -> Started {
     let port = application.port();
     let db = application.db();
     let mail_worker = application.mail_worker();
+    let context = application.server_context();
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until(async {
         let _ = stopped.await;
@@ -195,6 +200,7 @@ async fn start(config: Config) -> Started {
         db,
         clock,
         mail_worker,
+        context,
         stop,
         server,
     }
@@ -215,6 +221,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         database_url,
         clock: started.clock,
         mail_worker: started.mail_worker,
+        context: started.context,
         outbox,
         stop: Some(started.stop),
         server: Some(started.server),

@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod mail;
 mod recovery;
+mod request_model;
 mod requests;
 mod security;
 mod settings;

@@ -110,7 +110,10 @@ async fn a_booking_is_numbered_recorded_with_its_history_and_audit_and_listed_fi
     assert_eq!(detail["patient_may_cancel"], true);
 
     let rows = audit::all(&app.db).await.unwrap();
-    let sent = rows.iter().find(|r| r.action == "request_sent").unwrap();
+    let sent = rows
+        .iter()
+        .find(|r| r.action == "request_sent" && r.detail == number)
+        .unwrap();
     assert_eq!(sent.detail, number);
     assert!(sent.actor_patient_id.is_some() && sent.patient_id == sent.actor_patient_id);
 
@@ -724,7 +727,7 @@ async fn a_route_for_a_kind_this_release_does_not_know_is_an_error_not_a_hidden_
         .await;
     assert_eq!(listed.status(), StatusCode::OK);
     app.execute_sql(
-        "INSERT INTO request_routes (kind, department_id) \
+        "INSERT INTO request_routing (kind, department_id) \
          SELECT 'no_such_kind', id FROM departments WHERE code = 'contact_centre'",
     )
     .await;

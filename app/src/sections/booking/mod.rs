@@ -4,20 +4,19 @@
 //! section sends the chosen referrals that way).
 
 use super::request_form::RequestSection;
-use crate::domain::request::{ClinicChoice, RequestKind, TimeOfDay, LONG_TEXT_MAX};
+use crate::domain::request::LONG_TEXT_MAX;
 use crate::error::AppError;
 use crate::forms::{
     action_error, labeller, Field, RequestFormHead, SelectField, SubmitButton, TextArea,
 };
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, use_i18n};
 use crate::pages::LoadFailed;
-use crate::requests::{form_start, show_sent_request, time_of_day_label};
+use crate::requests::kinds::booking::BookingForm;
+use crate::requests::kinds::{ClinicChoice, KindForm, RequestKind, TimeOfDay};
+use crate::requests::{form_start, show_sent_request};
 use crate::sections::Section;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-
-/// The form's name for its drafts.
-const FORM: &str = "booking";
 
 /// What the form offers: the clinics, and the dates a visit may be asked for.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,32 +36,20 @@ pub async fn booking_options() -> Result<BookingChoices, AppError> {
 #[server(endpoint = "booking/send")]
 pub async fn send_booking(
     idempotency_key: String,
-    reason: String,
-    desired_date: String,
-    #[server(default)] specialist: String,
-    #[server(default)] clinic: String,
-    #[server(default)] time_of_day: String,
-    #[server(default)] comment: String,
+    #[server(flatten)] form: BookingForm,
 ) -> Result<String, AppError> {
-    let form = crate::domain::request::BookingForm {
-        reason,
-        desired_date,
-        specialist,
-        clinic,
-        time_of_day,
-        comment,
-    };
     crate::context::reply(server::send_booking(idempotency_key, form).await)
 }
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::{BookingChoices, FORM};
+    use super::BookingChoices;
     use crate::context::{current_patient, server_context, ServerContext};
     use crate::db::clinics;
-    use crate::domain::request::{BookingForm, ClinicChoice, RequestContent, BOOKING_HORIZON_DAYS};
     use crate::error::AppError;
     use crate::requests::engine;
+    use crate::requests::kinds::booking::{BookingForm, BookingGiven, BOOKING_HORIZON_DAYS};
+    use crate::requests::kinds::ClinicChoice;
 
     async fn clinic_choices(context: &ServerContext) -> Result<Vec<ClinicChoice>, AppError> {
         Ok(clinics::all(&context.db)
@@ -93,22 +80,11 @@ mod server {
     ) -> Result<String, AppError> {
         let context = server_context()?;
         let patient = current_patient()?;
-        let today = context.clinic.local_date(context.clock.now());
-        let clinics = clinic_choices(&context).await?;
-        let parsed = form.parse(today, &clinics).map(RequestContent::Booking);
-        engine::send_form(&context, &patient, FORM, &form, &idempotency_key, parsed).await
-    }
-}
-
-/// The label of a booking field, for the summary of mistakes.
-fn label_of(field: &str, locale: Locale) -> &'static str {
-    match field {
-        "reason" => td_string!(locale, booking.reason),
-        "desired_date" => td_string!(locale, booking.desired_date),
-        "specialist" => td_string!(locale, booking.specialist),
-        "clinic" => td_string!(locale, booking.clinic),
-        "time_of_day" => td_string!(locale, booking.time_of_day),
-        _ => td_string!(locale, request.comment),
+        let given = BookingGiven {
+            today: context.clinic.local_date(context.clock.now()),
+            clinics: clinic_choices(&context).await?,
+        };
+        engine::send_form(&context, &patient, &form, &given, &idempotency_key).await
     }
 }
 
@@ -131,7 +107,7 @@ fn BookingFormView() -> impl IntoView {
     show_sent_request(action);
     let prefilled_reason =
         leptos_router::hooks::use_query_map().with_untracked(|query| query.get("reason"));
-    let start = form_start(FORM);
+    let start = form_start(BookingForm::NAME);
     let options = Resource::new(|| (), |_| booking_options());
     let label = labeller();
     view! {
@@ -152,56 +128,48 @@ fn BookingFormView() -> impl IntoView {
                     .collect();
                 let times = TimeOfDay::ALL
                     .into_iter()
-                    .map(|t| (t.as_str().to_owned(), time_of_day_label(t, i18n.get_locale()).to_owned()))
+                    .map(|t| (t.as_str().to_owned(), t.label(i18n.get_locale()).to_owned()))
                     .collect();
                 view! {
                     <ActionForm action=action attr:class="form" attr:novalidate=true>
-                        <RequestFormHead error=error label_of=label_of/>
+                        <RequestFormHead error=error fields=BookingForm::FIELDS/>
                         <p class="field-hint">{td_string!(i18n.get_locale(), form.required_note)}</p>
                         <TextArea
-                            label=label(|l| td_string!(l, booking.reason))
+                            field=BookingForm::reason
                             hint=label(|l| td_string!(l, booking.reason_hint))
-                            name="reason"
-                            value=start.value("reason", prefilled_reason.clone())
-                            required=true
+                            value=start.value(BookingForm::reason, prefilled_reason.clone())
                             max=LONG_TEXT_MAX
                             error=error
                         />
                         <Field
-                            label=label(|l| td_string!(l, booking.desired_date))
-                            name="desired_date"
+                            field=BookingForm::desired_date
                             input_type="date"
-                            value=start.value("desired_date", None)
+                            value=start.value(BookingForm::desired_date, None)
                             min=options.first_day.clone()
                             max=options.last_day.clone()
-                            required=true
                             error=error
                         />
                         <Field
-                            label=label(|l| td_string!(l, booking.specialist))
+                            field=BookingForm::specialist
                             hint=label(|l| td_string!(l, booking.specialist_hint))
-                            name="specialist"
-                            value=start.value("specialist", None)
+                            value=start.value(BookingForm::specialist, None)
                             error=error
                         />
                         <SelectField
-                            label=label(|l| td_string!(l, booking.clinic))
-                            name="clinic"
+                            field=BookingForm::clinic
                             options=clinics
-                            value=start.value("clinic", None)
+                            value=start.value(BookingForm::clinic, None)
                             error=error
                         />
                         <SelectField
-                            label=label(|l| td_string!(l, booking.time_of_day))
-                            name="time_of_day"
+                            field=BookingForm::time_of_day
                             options=times
-                            value=start.value("time_of_day", None)
+                            value=start.value(BookingForm::time_of_day, None)
                             error=error
                         />
                         <TextArea
-                            label=label(|l| td_string!(l, request.comment))
-                            name="comment"
-                            value=start.value("comment", None)
+                            field=BookingForm::comment
+                            value=start.value(BookingForm::comment, None)
                             max=LONG_TEXT_MAX
                             error=error
                         />
@@ -212,24 +180,5 @@ fn BookingFormView() -> impl IntoView {
             })
             }}
         </Suspense>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_field_of_the_form_has_its_label_for_the_summary() {
-        for field in [
-            "reason",
-            "desired_date",
-            "specialist",
-            "clinic",
-            "time_of_day",
-            "comment",
-        ] {
-            assert!(!label_of(field, Locale::ru).is_empty(), "{field}");
-        }
     }
 }

@@ -3,14 +3,15 @@
 //! staff comments. A request not yet in progress can be cancelled. Both
 //! pages follow status changes live, without a reload.
 
-use crate::domain::request::{RequestKind, RequestStatus};
+use crate::domain::request::RequestStatus;
 use crate::forms::{action_error, successes, FormError};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::PageTitle;
 use crate::pages::LoadFailed;
+use crate::requests::kinds::RequestKind;
 use crate::requests::{
-    kind_label, my_request, my_requests, request_news, status_label, CancelRequest,
-    LoadedRequestList, RequestContentView, RequestNews, StatusBadge, Timeline,
+    my_request, my_requests, request_news, status_label, CancelRequest, LoadedRequestList,
+    RequestContentView, RequestNews, StatusBadge, Timeline,
 };
 use crate::sections::Section;
 use leptos::prelude::*;
@@ -53,10 +54,11 @@ pub fn RequestsPage() -> impl IntoView {
                 <select id="kind" name="kind">
                     <option value="" selected=move || kind.get().is_empty()>{t!(i18n, request.all_kinds)}</option>
                     {RequestKind::ALL
-                        .into_iter()
+                        .iter()
+                        .copied()
                         .map(|k| view! {
                             <option value=k.as_str() selected=move || kind.get() == k.as_str()>
-                                {move || kind_label(k, i18n.get_locale())}
+                                {move || k.label(i18n.get_locale())}
                             </option>
                         })
                         .collect_view()}
@@ -112,12 +114,15 @@ pub fn RequestPage() -> impl IntoView {
                     <article class="card request" aria-labelledby="request-number">
                         {just_sent.then(|| view! {
                             <p class="notice success" role="status">
-                                {t!(i18n, request.sent_notice)} " " <strong>{detail.number.clone()}</strong> ". "
+                                {move || crate::texts::around(td_string!(i18n.get_locale(), request.sent_notice), "number").0}
+                                <strong>{detail.number.clone()}</strong>
+                                {move || crate::texts::around(td_string!(i18n.get_locale(), request.sent_notice), "number").1}
+                                " "
                                 {t!(i18n, request.sent_notice_next)}
                             </p>
                         })}
                         <h2 id="request-number" class="request-head">
-                            <span>{move || kind_label(detail.kind, i18n.get_locale())} " " {detail.number.clone()}</span>
+                            <span>{move || detail.kind.label(i18n.get_locale())} " " {detail.number.clone()}</span>
                             <StatusBadge status=detail.status/>
                         </h2>
                         <p class="field-hint">

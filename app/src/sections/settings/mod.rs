@@ -6,7 +6,7 @@
 //! any of them.
 
 use crate::error::AppError;
-use crate::forms::{action_error, successes, Field, FormError, NewPasswordFields};
+use crate::forms::{action_error, successes, Field, FormError, FormField, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::PageTitle;
 use crate::pages::LoadFailed;
@@ -95,14 +95,13 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
 #[cfg(feature = "ssr")]
 mod server {
     use super::{AccountDetails, AppError, SessionInfo};
-    use crate::account::attempts::{attempt_succeeded, begin_attempt};
+    use crate::account::password::set_new_password;
     use crate::account::rules::new_password_errors;
+    use crate::auth::attempts::{attempt_succeeded, begin_attempt};
     use crate::auth::PatientSession;
-    use crate::context::{
-        current_patient, refuse_patient, request_meta, server_context, ServerContext,
-    };
+    use crate::context::{current_patient, refuse_patient, server_context, ServerContext};
     use crate::db::accounts::{self, PatientAccount};
-    use crate::db::audit::{self, Action, Actor, Entry};
+    use crate::db::audit::{Action, Actor};
     use crate::db::failures::Form;
     use crate::db::sessions::{self, EndReason, Subject};
     use crate::db::{patients, recovery};
@@ -112,6 +111,7 @@ mod server {
     };
     use crate::mail::{self, locale_of, PasswordChange};
     use crate::security::{Secret, Verified};
+    use crate::write_unit::WriteUnit;
 
     async fn account_of(
         context: &ServerContext,
@@ -130,15 +130,12 @@ mod server {
         patient: &PatientSession,
         password: &str,
     ) -> Result<PatientAccount, AppError> {
-        let now = context.clock.now();
         let key = login_key(&patient.login);
         begin_attempt(
             context,
             Form::SignIn,
             &key,
             Actor::Patient(patient.patient_id),
-            &request_meta().origin(),
-            now,
         )
         .await?;
         let account = account_of(context, patient).await?;
@@ -157,16 +154,10 @@ mod server {
             attempt_succeeded(context, Form::SignIn, &key).await?;
             return Ok(account);
         }
-        let meta = request_meta();
-        audit::record_alone(
-            &context.db,
-            &Entry {
-                detail: "current_password",
-                ..Entry::by_patient(Action::SignInFailed, patient.patient_id, &meta.origin())
-            },
-            now,
-        )
-        .await?;
+        let mut unit = WriteUnit::begin(context, Actor::Patient(patient.patient_id)).await?;
+        unit.audit(Action::SignInFailed, None, "current_password")
+            .await?;
+        unit.commit().await?;
         Err(wrong())
     }
 
@@ -214,38 +205,20 @@ mod server {
         let patient = current_patient()?;
         let address_as =
             AddressAs::parse(&address_as).map_err(|p| AppError::field("address_as", p))?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        accounts::set_address_as(&mut tx, patient.patient_id, address_as.as_str()).await?;
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry::by_patient(Action::AddressAsChanged, patient.patient_id, &origin),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let mut unit = WriteUnit::begin(&context, Actor::Patient(patient.patient_id)).await?;
+        accounts::set_address_as(&mut unit.tx, patient.patient_id, address_as.as_str()).await?;
+        unit.audit(Action::AddressAsChanged, None, "").await?;
+        unit.commit().await
     }
 
     pub async fn save_status_mail(status_mail: bool) -> Result<(), AppError> {
         let context = server_context()?;
         let patient = current_patient()?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        accounts::set_status_mail(&mut tx, patient.patient_id, status_mail).await?;
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry {
-                detail: if status_mail { "on" } else { "off" },
-                ..Entry::by_patient(Action::StatusMailChanged, patient.patient_id, &origin)
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let mut unit = WriteUnit::begin(&context, Actor::Patient(patient.patient_id)).await?;
+        accounts::set_status_mail(&mut unit.tx, patient.patient_id, status_mail).await?;
+        let detail = if status_mail { "on" } else { "off" };
+        unit.audit(Action::StatusMailChanged, None, detail).await?;
+        unit.commit().await
     }
 
     pub async fn change_recovery_email(
@@ -260,35 +233,19 @@ mod server {
         if account.recovery_email == email.as_str() {
             return Ok(());
         }
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        accounts::set_recovery_email(&mut tx, patient.patient_id, email.as_str()).await?;
-        recovery::invalidate(&mut tx, patient.patient_id, now).await?;
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry::by_patient(Action::RecoveryEmailChanged, patient.patient_id, &origin),
-            now,
-        )
-        .await?;
+        let mut unit = WriteUnit::begin(&context, Actor::Patient(patient.patient_id)).await?;
+        accounts::set_recovery_email(&mut unit.tx, patient.patient_id, email.as_str()).await?;
+        recovery::invalidate(&mut unit.tx, patient.patient_id, unit.now).await?;
+        unit.audit(Action::RecoveryEmailChanged, None, "").await?;
         // The old address hears of it: if this was not the patient, they know.
         let message = mail::recovery_email_changed_message(
             locale_of(&account.locale),
             &account.address_as,
-            now,
+            unit.now,
             &context.clinic,
         );
-        mail::queue(
-            &mut tx,
-            &context.mail,
-            &account.recovery_email,
-            &message,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        context.mail_wake.notify_one();
-        Ok(())
+        unit.mail(&account.recovery_email, &message).await?;
+        unit.commit().await
     }
 
     pub async fn change_password(
@@ -318,101 +275,57 @@ mod server {
             return Err(FieldErrors::one("password", Problem::PasswordIsCurrent).into());
         }
         let password_hash = context.hasher.hash(Secret::new(password)).await?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
-        accounts::set_password_hash(&mut tx, patient.patient_id, &password_hash).await?;
-        recovery::invalidate(&mut tx, patient.patient_id, now).await?;
-        sessions::end_all_of(
-            &mut tx,
-            Subject::Patient(patient.patient_id),
-            Some(patient.session_id),
-            EndReason::PasswordChanged,
-            now,
-        )
-        .await?;
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry::by_patient(Action::PasswordChanged, patient.patient_id, &origin),
-            now,
-        )
-        .await?;
-        let message = mail::password_changed_message(
-            locale_of(&account.locale),
-            &account.address_as,
+        let mut unit = WriteUnit::begin(&context, Actor::Patient(patient.patient_id)).await?;
+        set_new_password(
+            &context,
+            &mut unit,
+            &account,
+            &password_hash,
             PasswordChange::Changed,
-            now,
-            &context.clinic,
-        );
-        mail::queue(
-            &mut tx,
-            &context.mail,
-            &account.recovery_email,
-            &message,
-            now,
+            Some(patient.session_id),
         )
         .await?;
-        tx.commit().await?;
-        context.mail_wake.notify_one();
-        Ok(())
+        unit.commit().await
     }
 
     pub async fn end_session(session_id: i64) -> Result<(), AppError> {
         let context = server_context()?;
         let patient = current_patient()?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
+        let mut unit = WriteUnit::begin(&context, Actor::Patient(patient.patient_id)).await?;
         // Another patient's session, or one already over: the same "not found".
         if !sessions::end_of_patient(
-            &mut tx,
+            &mut unit.tx,
             session_id,
             patient.patient_id,
             EndReason::SignedOutRemotely,
-            now,
+            unit.now,
         )
         .await?
         {
-            drop(tx);
+            drop(unit);
             let asked = session_id.to_string();
             return Err(refuse_patient(&context, patient.patient_id, "session", &asked).await);
         }
-        let origin = request_meta().origin();
-        audit::record(
-            &mut tx,
-            &Entry::by_patient(Action::SessionEnded, patient.patient_id, &origin),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        unit.audit(Action::SessionEnded, None, "").await?;
+        unit.commit().await
     }
 
     pub async fn end_other_sessions() -> Result<u64, AppError> {
         let context = server_context()?;
         let patient = current_patient()?;
-        let now = context.clock.now();
-        let mut tx = context.db.begin_write().await?;
+        let mut unit = WriteUnit::begin(&context, Actor::Patient(patient.patient_id)).await?;
         let ended = sessions::end_all_of(
-            &mut tx,
+            &mut unit.tx,
             Subject::Patient(patient.patient_id),
             Some(patient.session_id),
             EndReason::SignedOutRemotely,
-            now,
+            unit.now,
         )
         .await?;
         if ended > 0 {
-            let origin = request_meta().origin();
-            audit::record(
-                &mut tx,
-                &Entry {
-                    detail: "all_others",
-                    ..Entry::by_patient(Action::SessionEnded, patient.patient_id, &origin)
-                },
-                now,
-            )
-            .await?;
+            unit.audit(Action::SessionEnded, None, "all_others").await?;
         }
-        tx.commit().await?;
+        unit.commit().await?;
         Ok(ended)
     }
 }
@@ -466,8 +379,7 @@ pub fn SettingsPage() -> impl IntoView {
                         <ActionForm action=save_address attr:class="form" attr:novalidate=true>
                             <FormError error=address_error/>
                             <Field
-                                label=Signal::derive(move || td_string!(i18n.get_locale(), activation.address_as))
-                                name="address_as"
+                                field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
                                 autocomplete="name"
                                 value=account.address_as.clone()
                                 error=address_error
@@ -478,18 +390,16 @@ pub fn SettingsPage() -> impl IntoView {
                         <ActionForm action=change_email attr:class="form" attr:novalidate=true>
                             <FormError error=email_error/>
                             <Field
-                                label=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email))
+                                field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
                                 hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email_hint))
-                                name="recovery_email"
                                 input_type="email"
                                 autocomplete="email"
                                 value=account.recovery_email.clone()
                                 error=email_error
                             />
                             <Field
-                                label=Signal::derive(move || td_string!(i18n.get_locale(), settings.current_password))
+                                field=FormField::optional("current_password", |l| td_string!(l, settings.current_password))
                                 hint=Signal::derive(move || td_string!(i18n.get_locale(), settings.current_password_hint))
-                                name="current_password"
                                 input_type="password"
                                 autocomplete="current-password"
                                 error=email_error
@@ -540,14 +450,13 @@ fn PasswordChange(action: ServerAction<ChangePassword>) -> impl IntoView {
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <FormError error=error/>
                 <Field
-                    label=Signal::derive(move || td_string!(i18n.get_locale(), settings.current_password))
-                    name="current_password"
+                    field=FormField::optional("current_password", |l| td_string!(l, settings.current_password))
                     input_type="password"
                     autocomplete="current-password"
                     error=error
                 />
                 <NewPasswordFields
-                    label=Signal::derive(move || td_string!(i18n.get_locale(), recovery.password))
+                    label=|l| td_string!(l, recovery.password)
                     error=error
                 />
                 <button type="submit" class="button primary" disabled=move || action.pending().get()>

@@ -1,0 +1,60 @@
+//! The per-login lockout around a credential check. Every attempt is
+//! counted as a failure *before* the (slow) check and forgotten on
+//! success, so requests sent in parallel cannot all slip in under the
+//! limit while the first ones are still being hashed.
+
+use crate::context::ServerContext;
+use crate::db::audit::{Action, Actor};
+use crate::db::failures::{self, Form};
+use crate::error::AppError;
+use crate::security::lockout;
+use crate::write_unit::WriteUnit;
+
+/// An attempt that has been counted.
+#[derive(Clone, Copy, Debug)]
+pub struct Attempt {
+    /// This attempt, if it fails, locks the login.
+    pub locks: bool,
+}
+
+/// Counts an attempt at `login_key` in `form`, or answers
+/// `RateLimited` while the login is locked.
+///
+/// A refusal during a lockout is recorded in the audit log (as `actor`):
+/// a stranger still trying a locked login is visible.
+pub async fn begin_attempt(
+    context: &ServerContext,
+    form: Form,
+    login_key: &str,
+    actor: Actor,
+) -> Result<Attempt, AppError> {
+    let mut unit = WriteUnit::begin(context, actor).await?;
+    let now = unit.now;
+    let previous = failures::get_for_update(&mut unit.tx, form, login_key, now).await?;
+    if let Some(until) = lockout::locked_until(previous.as_ref(), now) {
+        unit.audit(Action::AttemptRefusedLocked, None, form.as_str())
+            .await?;
+        unit.commit().await?;
+        return Err(AppError::RateLimited {
+            retry_after_secs: (until - now).num_seconds().max(1) as u64,
+        });
+    }
+    let next = lockout::after_failure(previous.as_ref(), now);
+    failures::put(&mut unit.tx, form, login_key, &next).await?;
+    unit.commit().await?;
+    Ok(Attempt {
+        locks: next.locked_until.is_some(),
+    })
+}
+
+/// Forgets the failures of `login_key` after a success.
+pub async fn attempt_succeeded(
+    context: &ServerContext,
+    form: Form,
+    login_key: &str,
+) -> Result<(), AppError> {
+    let mut tx = context.db.begin_write().await?;
+    failures::clear(&mut tx, form, login_key).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! Files attached to a request — the finished document, a radiology
+//! report — by staff, and later by the MIS. Each is kept with its name,
+//! media type, size and SHA-256; its bytes in the database, or in the
+//! configured folder under a name the server chose. Reading one back
+//! checks its size and hash, so a file changed or lost on disk is an
+//! error, never a wrong document handed to a patient.
+
+use serde::{Deserialize, Serialize};
+
+/// The most one attached file may hold.
+pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
+
+/// An attachment as pages list it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// When it was attached, in the clinic's time.
+    pub attached: String,
+}
+
+/// The kinds of file that may be attached, each known by how it begins:
+/// a file is taken only when its bytes are what its media type says.
+const MEDIA_TYPES: &[(&str, &[u8])] = &[
+    ("application/pdf", b"%PDF-"),
+    ("image/png", b"\x89PNG\r\n\x1a\n"),
+    ("image/jpeg", b"\xff\xd8\xff"),
+];
+
+/// The name a file is shown and downloaded under: its last path segment,
+/// without control characters, at most 200 characters.
+pub fn file_name(input: &str) -> Result<String, crate::domain::Problem> {
+    let last = input.rsplit(['/', '\\']).next().unwrap_or("");
+    let name: String = last.chars().filter(|c| !c.is_control()).collect();
+    crate::domain::patient::required_text(&name, 200)
+}
+
+/// Checks a file before it is attached.
+pub fn check_file(media_type: &str, bytes: &[u8]) -> Result<(), crate::domain::Problem> {
+    use crate::domain::Problem;
+    if bytes.is_empty() {
+        return Err(Problem::FileEmpty);
+    }
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(Problem::FileTooLarge);
+    }
+    match MEDIA_TYPES.iter().find(|(name, _)| *name == media_type) {
+        Some((_, magic)) if bytes.starts_with(magic) => Ok(()),
+        _ => Err(Problem::FileTypeNotAllowed),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::{check_file, file_name, AttachmentInfo};
+    use crate::auth::StaffSession;
+    use crate::context::{internal, ServerContext};
+    use crate::db::attachments::{self, AttachmentRow, NewAttachment};
+    use crate::db::audit::{Action, Actor};
+    use crate::db::requests;
+    use crate::domain::FieldErrors;
+    use crate::error::AppError;
+    use crate::requests::engine::{read_status, scope_of};
+    use crate::requests::events::RequestEvent;
+    use crate::write_unit::WriteUnit;
+    use sha2::{Digest, Sha256};
+    use std::path::PathBuf;
+
+    /// Where the bytes of attached files are kept.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum AttachmentStore {
+        /// In the database, beside the rest of the request.
+        Database,
+        /// In this folder, each under a name the server chose.
+        Folder(PathBuf),
+    }
+
+    /// A file to attach, as it was uploaded.
+    pub struct UploadedFile<'a> {
+        pub name: &'a str,
+        pub media_type: &'a str,
+        pub bytes: &'a [u8],
+    }
+
+    fn hex_sha256(bytes: &[u8]) -> String {
+        Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    fn info(context: &ServerContext, row: AttachmentRow) -> AttachmentInfo {
+        AttachmentInfo {
+            id: row.id,
+            file_name: row.file_name,
+            media_type: row.media_type,
+            size: row.size,
+            sha256: row.sha256,
+            attached: context.clinic.local_time(row.created_at),
+        }
+    }
+
+    /// Staff attach a file to a request in their scope. The patient's
+    /// pages hear of it; the audit log records who attached what.
+    pub async fn attach(
+        context: &ServerContext,
+        staff: &StaffSession,
+        number: &str,
+        file: UploadedFile<'_>,
+    ) -> Result<AttachmentInfo, AppError> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check("file_name", file_name(file.name));
+        errors.check("file", check_file(file.media_type, file.bytes));
+        errors.into_result()?;
+        let name = name.ok_or_else(|| internal("a checked file name missing"))?;
+        let sha256 = hex_sha256(file.bytes);
+        let size = i64::try_from(file.bytes.len()).map_err(internal)?;
+
+        let mut unit = WriteUnit::begin(context, Actor::Staff(staff.staff_id)).await?;
+        let row = requests::in_scope_for_update(&mut unit.tx, scope_of(staff), number)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let status = read_status(&row.number, &row.status)?;
+        let stored = match &context.attachments {
+            AttachmentStore::Database => None,
+            AttachmentStore::Folder(folder) => Some(write_file(folder, file.bytes).await?),
+        };
+        let written = async {
+            let id = attachments::insert(
+                &mut unit.tx,
+                &NewAttachment {
+                    request_id: row.id,
+                    file_name: &name,
+                    media_type: file.media_type,
+                    size,
+                    sha256: &sha256,
+                    content: stored.is_none().then_some(file.bytes),
+                    stored_name: stored.as_ref().map(|(name, _)| name.as_str()),
+                    staff_id: Some(staff.staff_id),
+                },
+                unit.now,
+            )
+            .await?;
+            unit.audit(
+                Action::AttachmentAdded,
+                Some(row.patient_id),
+                &format!("{number}: {name}"),
+            )
+            .await?;
+            unit.notify(RequestEvent {
+                patient_id: row.patient_id,
+                number: number.to_owned(),
+                status: status.as_str().to_owned(),
+            })
+            .await?;
+            let attached = unit.now;
+            unit.commit().await?;
+            Ok::<_, AppError>((id, attached))
+        }
+        .await;
+        let (id, attached) = match written {
+            Ok(done) => done,
+            Err(error) => {
+                // Nothing refers to the file: it must not stay behind.
+                if let Some((_, path)) = stored {
+                    let _ = tokio::fs::remove_file(path).await;
+                }
+                return Err(error);
+            }
+        };
+        Ok(AttachmentInfo {
+            id,
+            file_name: name,
+            media_type: file.media_type.to_owned(),
+            size,
+            sha256,
+            attached: context.clinic.local_time(attached),
+        })
+    }
+
+    /// Writes the bytes under a new name the server chose: to a temporary
+    /// file first, renamed once complete, so no reader sees half a file.
+    async fn write_file(
+        folder: &std::path::Path,
+        bytes: &[u8],
+    ) -> Result<(String, PathBuf), AppError> {
+        let name = uuid::Uuid::new_v4().simple().to_string();
+        let path = folder.join(&name);
+        let partial = folder.join(format!("{name}.partial"));
+        tokio::fs::create_dir_all(folder).await.map_err(internal)?;
+        tokio::fs::write(&partial, bytes).await.map_err(internal)?;
+        tokio::fs::rename(&partial, &path).await.map_err(internal)?;
+        Ok((name, path))
+    }
+
+    /// The attachments of a request (by its id), oldest first; the caller
+    /// has checked that the reader may see the request.
+    pub async fn list(
+        context: &ServerContext,
+        request_id: i64,
+    ) -> Result<Vec<AttachmentInfo>, AppError> {
+        Ok(attachments::of_request(&context.db, request_id)
+            .await?
+            .into_iter()
+            .map(|row| info(context, row))
+            .collect())
+    }
+
+    /// One attachment of a request with its bytes, checked against the
+    /// size and hash it was attached with; `None` if the request has no
+    /// such attachment.
+    pub async fn fetch(
+        context: &ServerContext,
+        request_id: i64,
+        attachment_id: i64,
+    ) -> Result<Option<(AttachmentInfo, Vec<u8>)>, AppError> {
+        let Some(row) = attachments::one(&context.db, request_id, attachment_id).await? else {
+            return Ok(None);
+        };
+        let bytes = match (&row.stored_name, &context.attachments) {
+            (None, _) => attachments::content(&context.db, row.id)
+                .await?
+                .ok_or_else(|| internal(format_args!("attachment {} has no bytes", row.id)))?,
+            (Some(name), AttachmentStore::Folder(folder)) => tokio::fs::read(folder.join(name))
+                .await
+                .map_err(|e| internal(format_args!("attachment {} ({name}): {e}", row.id)))?,
+            (Some(name), AttachmentStore::Database) => {
+                return Err(internal(format_args!(
+                    "attachment {} is in a folder ({name}), and none is configured",
+                    row.id
+                )))
+            }
+        };
+        if i64::try_from(bytes.len()).ok() != Some(row.size) || hex_sha256(&bytes) != row.sha256 {
+            return Err(internal(format_args!(
+                "attachment {} does not match its size and SHA-256",
+                row.id
+            )));
+        }
+        Ok(Some((info(context, row), bytes)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Problem;
+
+    #[test]
+    fn a_file_is_taken_only_when_its_bytes_are_what_its_type_says() {
+        assert_eq!(check_file("application/pdf", b"%PDF-1.7 ..."), Ok(()));
+        assert_eq!(check_file("image/png", b"\x89PNG\r\n\x1a\n...."), Ok(()));
+        assert_eq!(
+            check_file("application/pdf", b"<html>"),
+            Err(Problem::FileTypeNotAllowed)
+        );
+        assert_eq!(
+            check_file("text/html", b"%PDF-"),
+            Err(Problem::FileTypeNotAllowed)
+        );
+        assert_eq!(check_file("application/pdf", b""), Err(Problem::FileEmpty));
+        let big = [b"%PDF-".as_slice(), &vec![0; MAX_ATTACHMENT_BYTES]].concat();
+        assert_eq!(
+            check_file("application/pdf", &big),
+            Err(Problem::FileTooLarge)
+        );
+    }
+
+    #[test]
+    fn a_file_name_is_its_last_segment_without_control_characters() {
+        assert_eq!(
+            file_name("C:\\Users\\me\\Справка.pdf"),
+            Ok("Справка.pdf".into())
+        );
+        assert_eq!(file_name("../../etc/passwd"), Ok("passwd".into()));
+        assert_eq!(file_name("a\u{0}b\nc.pdf"), Ok("abc.pdf".into()));
+        assert_eq!(file_name("dir/"), Err(Problem::Required));
+    }
+}
