@@ -4,18 +4,18 @@
 
 mod layout;
 mod patients;
-mod queue;
 mod reception;
-mod routes;
+mod requests;
+mod routing;
 mod sign_in;
 mod staff;
 
 pub use layout::{AdminHome, AdminLayout};
 pub use patients::{DisableCabinet, FindPatients, PatientsPage};
-pub use queue::{
+pub use reception::{OpenCabinet, OpenCabinetPage};
+pub use requests::{
     ChangeRequestStatus, QueuePageView, RequestQueue, StaffRequest, StaffRequestPage, TakeRequest,
 };
-pub use reception::{OpenCabinet, OpenCabinetPage};
-pub use routes::{RequestRouting, SetRequestRoute};
+pub use routing::{RequestRouting, SetRequestRoute};
 pub use sign_in::{AdminLoginPage, StaffSignIn, StaffSignOut};
 pub use staff::{CreateStaff, DisableStaff, StaffPage, UpdateStaff};

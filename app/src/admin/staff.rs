@@ -363,6 +363,6 @@ pub fn StaffPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
-        <super::routes::RoutesCard/>
+        <super::routing::RoutingCard/>
     }
 }

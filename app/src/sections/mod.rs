@@ -4,11 +4,11 @@
 //! is built; until then its route shows [`SectionNotBuilt`], which says so
 //! plainly instead of showing made-up data.
 
+pub mod all_requests;
 pub mod booking;
 pub mod feedback;
 pub mod home_visit;
 mod request_form;
-pub mod requests;
 pub mod settings;
 
 use crate::i18n::{t, td_string, use_i18n, Locale};

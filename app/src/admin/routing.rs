@@ -83,7 +83,7 @@ mod server {
 
 /// One form per kind: the department it goes to, and «Сохранить».
 #[component]
-pub fn RoutesCard() -> impl IntoView {
+pub fn RoutingCard() -> impl IntoView {
     let i18n = use_i18n();
     let save = ServerAction::<SetRequestRoute>::new();
     let error = action_error(save);

@@ -1,0 +1,99 @@
+//! One request as staff see it (`/admin/requests/:number`): its content,
+//! the patient and agreement contacts, the history, «Взять в работу» and
+//! the status change with a comment to the patient.
+
+use super::{staff_request, ChangeRequestStatus, TakeRequest};
+use crate::forms::{
+    action_error, labeller, successes, FormError, FormField, SelectField, TextArea,
+};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::pages::LoadFailed;
+use crate::requests::{status_label, RequestContentView, StatusBadge, Timeline};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+/// `/admin/requests/:number`.
+#[component]
+pub fn StaffRequestPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let number = Memo::new(move |_| params.with(|p| p.get("number").unwrap_or_default()));
+    let change = ServerAction::<ChangeRequestStatus>::new();
+    let take = ServerAction::<TakeRequest>::new();
+    let change_error = action_error(change);
+    let take_error = action_error(take);
+    let (changed, taken) = (successes(change), successes(take));
+    let request = Resource::new(
+        move || (number.get(), changed.get(), taken.get()),
+        |(number, _, _)| staff_request(number),
+    );
+    let label = labeller();
+    view! {
+        <p><a href="/admin/requests">{t!(i18n, admin.back_to_queue)}</a></p>
+        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let view = match request.await {
+                    Ok(view) => view,
+                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
+                };
+                let detail = view.detail.clone();
+                let number = detail.number.clone();
+                let statuses: Vec<(String, String)> = view
+                    .next_statuses
+                    .iter()
+                    .map(|s| (s.as_str().to_owned(), status_label(*s, i18n.get_locale()).to_owned()))
+                    .collect();
+                view! {
+                    <h1 class="page-title request-head">
+                        <span>{move || detail.kind.label(i18n.get_locale())} " " {detail.number.clone()}</span>
+                        <StatusBadge status=detail.status/>
+                    </h1>
+                    <section class="card" aria-labelledby="patient-title">
+                        <h2 id="patient-title">{t!(i18n, admin.patient)}</h2>
+                        <dl class="facts">
+                            <dt>{t!(i18n, admin.full_name)}</dt><dd>{view.patient_name.clone()}</dd>
+                            <dt>{t!(i18n, admin.mis_patient_id)}</dt><dd>{view.mis_patient_id.clone()}</dd>
+                            <dt>{t!(i18n, admin.agreement_email)}</dt><dd>{view.agreement_email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                            <dt>{t!(i18n, admin.sms_phone)}</dt><dd>{view.sms_phone.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                        </dl>
+                    </section>
+                    <section class="card" aria-labelledby="content-title">
+                        <h2 id="content-title">{t!(i18n, admin.request_content)}</h2>
+                        <p class="field-hint">
+                            {t!(i18n, request.sent_at)} " " {detail.sent.clone()} " · "
+                            {t!(i18n, request.department)} " " {detail.department.clone()} " · "
+                            {t!(i18n, admin.assigned)} " " {detail.assigned_to.clone().unwrap_or_else(|| "—".to_owned())}
+                        </p>
+                        <RequestContentView content=detail.content.clone()/>
+                        {(!view.assigned_to_me && !detail.status.is_final()).then(|| view! {
+                            <ActionForm action=take>
+                                <input type="hidden" name="number" value=number.clone()/>
+                                <FormError error=take_error/>
+                                <button type="submit" class="button">{t!(i18n, admin.take)}</button>
+                            </ActionForm>
+                        })}
+                    </section>
+                    <section class="card" aria-labelledby="history-title">
+                        <h2 id="history-title">{t!(i18n, request.history)}</h2>
+                        <Timeline history=detail.history.clone()/>
+                        {(!statuses.is_empty()).then(|| view! {
+                            <ActionForm action=change attr:class="form" attr:novalidate=true>
+                                <input type="hidden" name="number" value=detail.number.clone()/>
+                                <FormError error=change_error/>
+                                <SelectField field=FormField::required("status", |l| td_string!(l, admin.new_status)) options=statuses.clone() error=change_error/>
+                                <TextArea
+                                    field=FormField::optional("comment", |l| td_string!(l, admin.comment_to_patient))
+                                    hint=label(|l| td_string!(l, admin.comment_hint))
+                                    max=crate::domain::request::LONG_TEXT_MAX
+                                    error=change_error
+                                />
+                                <button type="submit" class="button primary" disabled=move || change.pending().get()>{t!(i18n, admin.change_status)}</button>
+                            </ActionForm>
+                        })}
+                    </section>
+                }
+                .into_any()
+            })}
+        </Transition>
+    }
+}
