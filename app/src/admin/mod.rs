@@ -16,6 +16,6 @@ pub use reception::{OpenCabinet, OpenCabinetPage};
 pub use requests::{
     ChangeRequestStatus, QueuePageView, RequestQueue, StaffRequest, StaffRequestPage, TakeRequest,
 };
-pub use routing::{RequestRouting, SetRequestRoute};
+pub use routing::{RequestRouting, SetKindDepartment};
 pub use sign_in::{AdminLoginPage, StaffSignIn, StaffSignOut};
 pub use staff::{CreateStaff, DisableStaff, StaffPage, UpdateStaff};

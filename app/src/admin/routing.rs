@@ -13,19 +13,20 @@ use serde::{Deserialize, Serialize};
 /// Each kind and the department (code) it goes to, and the departments.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Routing {
-    pub routes: Vec<(RequestKind, String)>,
+    /// Each kind with the code of the department that takes it.
+    pub kinds: Vec<(RequestKind, String)>,
     /// `(code, name)`.
     pub departments: Vec<(String, String)>,
 }
 
-#[server(endpoint = "admin/routes/list")]
+#[server(endpoint = "admin/routing/list")]
 pub async fn request_routing() -> Result<Routing, AppError> {
     crate::context::reply(server::request_routing().await)
 }
 
-#[server(endpoint = "admin/routes/set")]
-pub async fn set_request_route(kind: String, department: String) -> Result<(), AppError> {
-    crate::context::reply(server::set_request_route(kind, department).await)
+#[server(endpoint = "admin/routing/set")]
+pub async fn set_kind_department(kind: String, department: String) -> Result<(), AppError> {
+    crate::context::reply(server::set_kind_department(kind, department).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -33,7 +34,7 @@ mod server {
     use super::Routing;
     use crate::context::{internal, require_staff, server_context};
     use crate::db::audit::{Action, Actor};
-    use crate::db::{departments, requests};
+    use crate::db::{departments, routing};
     use crate::domain::{Problem, StaffRole};
     use crate::error::AppError;
     use crate::requests::kinds::RequestKind;
@@ -44,13 +45,13 @@ mod server {
         let context = server_context()?;
         // A stored kind this release does not know is an error to fix, not
         // a row to hide from the one person who could fix it.
-        let routes = requests::routing(&context.db)
+        let kinds = routing::all(&context.db)
             .await?
             .into_iter()
             .map(|(kind, code)| match RequestKind::parse(&kind) {
                 Some(known) => Ok((known, code)),
                 None => Err(internal(format_args!(
-                    "a route for the unknown kind {kind}"
+                    "the routing of the unknown kind {kind}"
                 ))),
             })
             .collect::<Result<_, AppError>>()?;
@@ -59,19 +60,16 @@ mod server {
             .into_iter()
             .map(|d| (d.code, d.name))
             .collect();
-        Ok(Routing {
-            routes,
-            departments,
-        })
+        Ok(Routing { kinds, departments })
     }
 
-    pub async fn set_request_route(kind: String, department: String) -> Result<(), AppError> {
+    pub async fn set_kind_department(kind: String, department: String) -> Result<(), AppError> {
         let admin = require_staff(StaffRole::Admin)?;
         let context = server_context()?;
         let kind = RequestKind::parse(&kind).ok_or(AppError::NotFound)?;
         let mut unit = WriteUnit::begin(&context, Actor::Staff(admin.staff_id)).await?;
         let tx = &mut unit.tx;
-        if !requests::set_department(tx, kind.as_str(), &department).await? {
+        if !routing::set_department(tx, kind.as_str(), &department).await? {
             return Err(AppError::field("department", Problem::ChoiceInvalid));
         }
         let detail = format!("{}: {department}", kind.as_str());
@@ -85,7 +83,7 @@ mod server {
 #[component]
 pub fn RoutingCard() -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SetRequestRoute>::new();
+    let save = ServerAction::<SetKindDepartment>::new();
     let error = action_error(save);
     let saved = successes(save);
     let routing = Resource::new(move || saved.get(), |_| request_routing());
@@ -102,7 +100,7 @@ pub fn RoutingCard() -> impl IntoView {
                     };
                     let departments = routing.departments.clone();
                     routing
-                        .routes
+                        .kinds
                         .into_iter()
                         .map(|(kind, current)| {
                             let id = format!("route-{}", kind.as_str());

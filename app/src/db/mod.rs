@@ -13,12 +13,14 @@ pub mod attachments;
 pub mod audit;
 pub mod clinics;
 pub mod departments;
+pub mod drafts;
 pub mod failures;
 mod migrations;
 pub mod outbox;
 pub mod patients;
 pub mod recovery;
 pub mod requests;
+pub mod routing;
 pub mod sessions;
 pub mod staff;
 

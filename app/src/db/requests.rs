@@ -4,44 +4,6 @@
 use super::{row, with_db, with_tx, Db, WriteTx};
 use chrono::{DateTime, Utc};
 
-/// The department a kind of request goes to.
-pub async fn department_for(tx: &mut WriteTx, kind: &str) -> Result<Option<i64>, sqlx::Error> {
-    with_tx!(tx, conn => {
-        sqlx::query_scalar("SELECT department_id FROM request_routing WHERE kind = $1")
-            .bind(kind)
-            .fetch_optional(conn)
-            .await
-    })
-}
-
-/// Every kind's department, as `(kind, department code)`.
-pub async fn routing(db: &Db) -> Result<Vec<(String, String)>, sqlx::Error> {
-    with_db!(db, pool => {
-        sqlx::query_as(
-            "SELECT r.kind, d.code FROM request_routing r JOIN departments d ON d.id = r.department_id \
-             ORDER BY r.kind",
-        )
-        .fetch_all(pool)
-        .await
-    })
-}
-
-/// Sends `kind` to the department with `code`; false if there is none.
-pub async fn set_department(tx: &mut WriteTx, kind: &str, code: &str) -> Result<bool, sqlx::Error> {
-    let affected = with_tx!(tx, conn => {
-        sqlx::query(
-            "UPDATE request_routing SET department_id = (SELECT id FROM departments WHERE code = $1) \
-             WHERE kind = $2 AND EXISTS (SELECT 1 FROM departments WHERE code = $1)",
-        )
-        .bind(code)
-        .bind(kind)
-        .execute(conn)
-        .await
-        .map(|done| done.rows_affected())
-    })?;
-    Ok(affected > 0)
-}
-
 /// The next number of `year`. The counter row is locked until the
 /// transaction ends, so parallel requests queue for it: no two get the
 /// same number, and a number whose request was rolled back was never seen.
@@ -492,71 +454,5 @@ pub async fn queue(
             .fetch_one(pool)
             .await?;
         Ok((rows, total))
-    })
-}
-
-/// Saves what a patient typed into `form`, replacing an earlier draft, and
-/// forgets every draft saved before `stale` — both or neither.
-pub async fn save_draft(
-    db: &Db,
-    patient_id: i64,
-    form: &str,
-    fields: &str,
-    now: DateTime<Utc>,
-    stale: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    with_tx!(&mut tx, conn => {
-        sqlx::query("DELETE FROM form_drafts WHERE saved_at < $1")
-            .bind(stale)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query(
-            "INSERT INTO form_drafts (patient_id, form, fields, saved_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (patient_id, form) DO UPDATE SET fields = $3, saved_at = $4",
-        )
-        .bind(patient_id)
-        .bind(form)
-        .bind(fields)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|_| ())
-    })?;
-    tx.commit().await
-}
-
-/// Takes the draft of `form` out, if it was saved since `since`.
-pub async fn take_draft(
-    db: &Db,
-    patient_id: i64,
-    form: &str,
-    since: DateTime<Utc>,
-) -> Result<Option<String>, sqlx::Error> {
-    let taken: Option<(String, DateTime<Utc>)> = with_db!(db, pool => {
-        sqlx::query_as(
-            "DELETE FROM form_drafts WHERE patient_id = $1 AND form = $2 RETURNING fields, saved_at",
-        )
-        .bind(patient_id)
-        .bind(form)
-        .fetch_optional(pool)
-        .await
-    })?;
-    Ok(taken.and_then(|(fields, saved_at)| (saved_at >= since).then_some(fields)))
-}
-
-/// Forgets the draft of `form`, once it was sent.
-pub async fn delete_draft(
-    tx: &mut WriteTx,
-    patient_id: i64,
-    form: &str,
-) -> Result<(), sqlx::Error> {
-    with_tx!(tx, conn => {
-        sqlx::query("DELETE FROM form_drafts WHERE patient_id = $1 AND form = $2")
-            .bind(patient_id)
-            .bind(form)
-            .execute(conn)
-            .await
-            .map(|_| ())
     })
 }

@@ -8,9 +8,9 @@ use super::kinds::{KindForm, RequestContent, RequestKind};
 use super::{HistoryEntry, RequestDetail, RequestSummary};
 use crate::auth::{PatientSession, StaffSession};
 use crate::context::{internal, request_meta, ServerContext};
-use crate::db::accounts;
 use crate::db::audit::{Action, Actor};
 use crate::db::requests::{self, HistoryRow, Inserted, NewRequest, RequestRow, Scope};
+use crate::db::{accounts, drafts, routing};
 use crate::domain::request::{optional_text, request_number, RequestStatus, LONG_TEXT_MAX};
 use crate::domain::{FieldErrors, Problem, StaffRole};
 use crate::error::AppError;
@@ -50,7 +50,7 @@ pub async fn submit(
             retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(1).max(1),
         });
     }
-    let department_id = requests::department_for(&mut unit.tx, kind.as_str())
+    let department_id = routing::department_for(&mut unit.tx, kind.as_str())
         .await?
         .ok_or_else(|| {
             internal(format_args!(
@@ -97,7 +97,7 @@ pub async fn submit(
         now,
     )
     .await?;
-    requests::delete_draft(&mut unit.tx, patient.patient_id, form).await?;
+    drafts::delete(&mut unit.tx, patient.patient_id, form).await?;
     unit.audit(Action::RequestSent, None, &number).await?;
     unit.notify(RequestEvent {
         patient_id: patient.patient_id,
@@ -165,7 +165,7 @@ async fn keep_draft<T: serde::Serialize>(
     }
     let json = serde_json::to_string(fields).map_err(internal)?;
     let now = context.clock.now();
-    requests::save_draft(
+    drafts::save(
         &context.db,
         patient.patient_id,
         form,
@@ -188,8 +188,7 @@ pub async fn draft(
     form: &str,
 ) -> Result<Option<std::collections::HashMap<String, String>>, AppError> {
     let since = context.clock.now() - DRAFT_KEPT;
-    let Some(json) = requests::take_draft(&context.db, patient.patient_id, form, since).await?
-    else {
+    let Some(json) = drafts::take(&context.db, patient.patient_id, form, since).await? else {
         return Ok(None);
     };
     // A draft saved by an older release may not parse any more: the form

@@ -443,7 +443,11 @@ async fn queue(app: &TestApp, client: &reqwest::Client, filter: &[(&str, &str)])
 
 /// Each kind's department, and the departments, as an admin sees them.
 async fn routing(app: &TestApp, admin: &reqwest::Client) -> Value {
-    json(app.post_form_as(admin, "/api/admin/routes/list", &[]).await).await
+    json(
+        app.post_form_as(admin, "/api/admin/routing/list", &[])
+            .await,
+    )
+    .await
 }
 
 fn numbers_of(page: &Value) -> Vec<String> {
@@ -723,7 +727,7 @@ async fn a_route_for_a_kind_this_release_does_not_know_is_an_error_not_a_hidden_
         .staff_client(demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD)
         .await;
     let listed = app
-        .post_form_as(&admin, "/api/admin/routes/list", &[])
+        .post_form_as(&admin, "/api/admin/routing/list", &[])
         .await;
     assert_eq!(listed.status(), StatusCode::OK);
     app.execute_sql(
@@ -732,7 +736,7 @@ async fn a_route_for_a_kind_this_release_does_not_know_is_an_error_not_a_hidden_
     )
     .await;
     let listed = app
-        .post_form_as(&admin, "/api/admin/routes/list", &[])
+        .post_form_as(&admin, "/api/admin/routing/list", &[])
         .await;
     assert_eq!(listed.status(), StatusCode::INTERNAL_SERVER_ERROR);
 }
@@ -1083,7 +1087,7 @@ async fn the_demo_has_requests_in_every_departments_queue() {
         .iter()
         .map(|d| (d[0].as_str().unwrap(), d[1].as_str().unwrap()))
         .collect();
-    let routed: HashSet<&str> = routing["routes"]
+    let routed: HashSet<&str> = routing["kinds"]
         .as_array()
         .unwrap()
         .iter()
@@ -1110,7 +1114,7 @@ async fn an_admin_sends_a_kind_to_another_department_from_then_on() {
         .staff_client(demo::ADMIN_LOGIN, demo::ADMIN_PASSWORD)
         .await;
     let routing = routing(&app, &admin).await;
-    assert!(routing["routes"]
+    assert!(routing["kinds"]
         .as_array()
         .unwrap()
         .contains(&serde_json::json!(["booking", "contact_centre"])));
@@ -1118,7 +1122,7 @@ async fn an_admin_sends_a_kind_to_another_department_from_then_on() {
     let wrong = app
         .post_form_as(
             &admin,
-            "/api/admin/routes/set",
+            "/api/admin/routing/set",
             &[("kind", "booking"), ("department", "nowhere")],
         )
         .await;
@@ -1126,7 +1130,7 @@ async fn an_admin_sends_a_kind_to_another_department_from_then_on() {
     let moved = app
         .post_form_as(
             &admin,
-            "/api/admin/routes/set",
+            "/api/admin/routing/set",
             &[("kind", "booking"), ("department", "home_care")],
         )
         .await;
@@ -1148,7 +1152,7 @@ async fn an_admin_sends_a_kind_to_another_department_from_then_on() {
     let refused = app
         .post_form_as(
             &operator,
-            "/api/admin/routes/set",
+            "/api/admin/routing/set",
             &[("kind", "booking"), ("department", "contact_centre")],
         )
         .await;
