@@ -56,7 +56,7 @@ pub async fn activate(
 mod server {
     use super::{ActivationStart, AppError};
     use crate::account::rules::new_password_errors;
-    use crate::auth::attempts::{attempt_succeeded, begin_attempt};
+    use crate::auth::attempts::{check_password, Failure};
     use crate::context::{limit_by_ip, request_meta, server_context, RequestMeta, ServerContext};
     use crate::db::accounts::{self, NewPatientAccount, TemporaryCredentials};
     use crate::db::audit::{Action, Actor};
@@ -67,7 +67,7 @@ mod server {
         MAX_PASSWORD_BYTES,
     };
     use crate::mail;
-    use crate::security::{Secret, Verified};
+    use crate::security::Secret;
     use crate::write_unit::WriteUnit;
     use leptos_i18n::Locale as _;
 
@@ -100,30 +100,25 @@ mod server {
         {
             return Err(wrong());
         }
-        begin_attempt(context, Form::Activation, &key, Actor::Anonymous).await?;
         let mut tx = context.db.begin_write().await?;
         let credentials = accounts::usable_temporary_credentials(&mut tx, &key, now).await?;
         drop(tx);
-        let verified = context
-            .hasher
-            .verify(
-                Secret::new(password),
-                credentials.as_ref().map(|c| c.password_hash.clone()),
-            )
-            .await?;
-        match (credentials, verified) {
-            (Some(credentials), Verified::Yes { .. }) => {
-                attempt_succeeded(context, Form::Activation, &key).await?;
-                Ok(credentials)
-            }
-            (credentials, _) => {
-                let mut unit = WriteUnit::begin(context, Actor::Anonymous).await?;
-                let patient_id = credentials.map(|c| c.patient_id);
-                unit.audit(Action::ActivationFailed, patient_id, "").await?;
-                unit.commit().await?;
-                Err(wrong())
-            }
-        }
+        let verified = check_password(
+            context,
+            Form::Activation,
+            &key,
+            Actor::Anonymous,
+            credentials.as_ref().map(|c| c.password_hash.clone()),
+            password,
+            Failure {
+                failed: Action::ActivationFailed,
+                locked: None,
+                patient_id: credentials.as_ref().map(|c| c.patient_id),
+                detail: "",
+            },
+        )
+        .await?;
+        credentials.filter(|_| verified.matched()).ok_or_else(wrong)
     }
 
     pub async fn check(login: String, password: String) -> Result<ActivationStart, AppError> {

@@ -7,12 +7,12 @@ use crate::context::ServerContext;
 use crate::db::audit::{Action, Actor};
 use crate::db::failures::{self, Form};
 use crate::error::AppError;
-use crate::security::lockout;
+use crate::security::{lockout, Secret, Verified};
 use crate::write_unit::WriteUnit;
 
 /// An attempt that has been counted.
 #[derive(Clone, Copy, Debug)]
-pub struct Attempt {
+struct Attempt {
     /// This attempt, if it fails, locks the login.
     pub locks: bool,
 }
@@ -22,7 +22,7 @@ pub struct Attempt {
 ///
 /// A refusal during a lockout is recorded in the audit log (as `actor`):
 /// a stranger still trying a locked login is visible.
-pub async fn begin_attempt(
+async fn begin_attempt(
     context: &ServerContext,
     form: Form,
     login_key: &str,
@@ -48,7 +48,7 @@ pub async fn begin_attempt(
 }
 
 /// Forgets the failures of `login_key` after a success.
-pub async fn attempt_succeeded(
+async fn attempt_succeeded(
     context: &ServerContext,
     form: Form,
     login_key: &str,
@@ -57,4 +57,48 @@ pub async fn attempt_succeeded(
     failures::clear(&mut tx, form, login_key).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What a failed check records.
+#[derive(Clone, Copy, Debug)]
+pub struct Failure {
+    /// The audit action of a failure.
+    pub failed: Action,
+    /// The audit action when this failure locks the login, if it has one.
+    pub locked: Option<Action>,
+    /// Whose account the login names, when it names a patient's.
+    pub patient_id: Option<i64>,
+    /// Which field was wrong, for the log.
+    pub detail: &'static str,
+}
+
+/// One check of `password` against `hash` (`None`: no such account — the
+/// same time is spent), as an attempt at `login_key` in `form`: counted
+/// before the slow check, forgotten on success; a failure, and the lockout
+/// it starts, audited as `failure` says. Every form that takes a password
+/// — sign-in of either kind, activation, «Настройки» — checks it here.
+pub async fn check_password(
+    context: &ServerContext,
+    form: Form,
+    login_key: &str,
+    actor: Actor,
+    hash: Option<String>,
+    password: &str,
+    failure: Failure,
+) -> Result<Verified, AppError> {
+    let attempt = begin_attempt(context, form, login_key, actor).await?;
+    let had_account = hash.is_some();
+    let verified = context.hasher.verify(Secret::new(password), hash).await?;
+    if had_account && verified.matched() {
+        attempt_succeeded(context, form, login_key).await?;
+        return Ok(verified);
+    }
+    let mut unit = WriteUnit::begin(context, actor).await?;
+    let locked = failure.locked.filter(|_| attempt.locks);
+    for action in std::iter::once(failure.failed).chain(locked) {
+        unit.audit(action, failure.patient_id, failure.detail)
+            .await?;
+    }
+    unit.commit().await?;
+    Ok(Verified::No)
 }

@@ -6,14 +6,14 @@
 //! answer in the same time, every attempt counts before the slow check, a
 //! failure and the lockout it starts are audited.
 
-use super::attempts::begin_attempt;
+use super::attempts::{check_password, Failure};
 use super::Kind;
 use crate::context::{
     limit_by_ip, redirect_plain_form, request_meta, server_context, set_response_header, signed_in,
     ServerContext,
 };
 use crate::db::audit::{Action, Actor};
-use crate::db::failures::{self, Form};
+use crate::db::failures::Form;
 use crate::db::sessions::{self, EndReason, Subject};
 use crate::db::{accounts, staff};
 use crate::domain::{login_key, Problem, MAX_PASSWORD_BYTES};
@@ -154,28 +154,29 @@ pub async fn sign_in(kind: AccountKind, login: String, password: String) -> Resu
     {
         return Err(wrong());
     }
-    let attempt = begin_attempt(&context, rules.form, &key, Actor::Anonymous).await?;
-
     let credentials = Credentials::find(&context, kind, &key).await?;
-    let verified = context
-        .hasher
-        .verify(
-            Secret::new(password.clone()),
-            credentials.as_ref().map(|c| c.password_hash.clone()),
-        )
-        .await?;
     // Whose login it was is kept for the patient's own log; staff
     // failures name nobody.
     let patient_id = match credentials.as_ref().map(|c| c.subject) {
         Some(Subject::Patient(id)) => Some(id),
         _ => None,
     };
+    let verified = check_password(
+        &context,
+        rules.form,
+        &key,
+        Actor::Anonymous,
+        credentials.as_ref().map(|c| c.password_hash.clone()),
+        &password,
+        Failure {
+            failed: rules.failed,
+            locked: Some(rules.locked),
+            patient_id,
+            detail: "",
+        },
+    )
+    .await?;
     let Some(credentials) = credentials.filter(|_| verified.matched()) else {
-        let mut unit = WriteUnit::begin(&context, Actor::Anonymous).await?;
-        for action in std::iter::once(rules.failed).chain(attempt.locks.then_some(rules.locked)) {
-            unit.audit(action, patient_id, "").await?;
-        }
-        unit.commit().await?;
         return Err(wrong());
     };
     if let Verified::Yes { needs_rehash: true } = verified {
@@ -184,7 +185,6 @@ pub async fn sign_in(kind: AccountKind, login: String, password: String) -> Resu
     }
 
     let mut unit = WriteUnit::begin(&context, credentials.actor()).await?;
-    failures::clear(&mut unit.tx, rules.form, &key).await?;
     // A browser signing in again leaves its earlier session behind.
     if let Some((previous, _)) = current_session(kind) {
         sessions::end(&mut unit.tx, previous, EndReason::SignedOut, unit.now).await?;

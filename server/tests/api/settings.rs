@@ -161,7 +161,7 @@ async fn a_new_recovery_email_needs_the_current_password_and_the_old_address_is_
 }
 
 #[tokio::test]
-async fn wrong_current_passwords_count_towards_the_lockout() {
+async fn wrong_current_passwords_count_towards_the_lockout_which_is_audited_like_sign_in() {
     let app = spawn_demo_app().await;
     app.sign_in_demo_patient().await;
     for _ in 0..5 {
@@ -186,6 +186,12 @@ async fn wrong_current_passwords_count_towards_the_lockout() {
         )
         .await;
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The same rule as at sign-in: every failure and the lockout it starts.
+    let actions = app.audit_actions().await;
+    let count = |name: &str| actions.iter().filter(|a| *a == name).count();
+    assert_eq!(count("sign_in_failed"), 5);
+    assert_eq!(count("sign_in_locked"), 1);
+    assert_eq!(count("attempt_refused_locked"), 1);
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use super::{AccountDetails, AppError, SessionInfo};
 use crate::account::password::set_new_password;
 use crate::account::rules::new_password_errors;
-use crate::auth::attempts::{attempt_succeeded, begin_attempt};
+use crate::auth::attempts::{check_password, Failure};
 use crate::auth::PatientSession;
 use crate::context::{current_patient, refuse_patient, server_context, ServerContext};
 use crate::db::accounts::{self, PatientAccount};
@@ -17,7 +17,7 @@ use crate::domain::{
     MAX_PASSWORD_BYTES,
 };
 use crate::mail::{self, locale_of, PasswordChange};
-use crate::security::{Secret, Verified};
+use crate::security::Secret;
 use crate::write_unit::WriteUnit;
 
 async fn account_of(
@@ -37,15 +37,6 @@ async fn check_current_password(
     patient: &PatientSession,
     password: &str,
 ) -> Result<PatientAccount, AppError> {
-    let key = login_key(&patient.login);
-    begin_attempt(
-        context,
-        Form::SignIn,
-        &key,
-        Actor::Patient(patient.patient_id),
-    )
-    .await?;
-    let account = account_of(context, patient).await?;
     let wrong = || AppError::field("current_password", Problem::PasswordWrong);
     if password.is_empty() {
         return Err(AppError::field("current_password", Problem::Required));
@@ -53,19 +44,27 @@ async fn check_current_password(
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(wrong());
     }
-    let verified = context
-        .hasher
-        .verify(Secret::new(password), Some(account.password_hash.clone()))
-        .await?;
-    if let Verified::Yes { .. } = verified {
-        attempt_succeeded(context, Form::SignIn, &key).await?;
-        return Ok(account);
+    let account = account_of(context, patient).await?;
+    let verified = check_password(
+        context,
+        Form::SignIn,
+        &login_key(&patient.login),
+        Actor::Patient(patient.patient_id),
+        Some(account.password_hash.clone()),
+        password,
+        Failure {
+            failed: Action::SignInFailed,
+            locked: Some(Action::SignInLocked),
+            patient_id: None,
+            detail: "current_password",
+        },
+    )
+    .await?;
+    if verified.matched() {
+        Ok(account)
+    } else {
+        Err(wrong())
     }
-    let mut unit = WriteUnit::begin(context, Actor::Patient(patient.patient_id)).await?;
-    unit.audit(Action::SignInFailed, None, "current_password")
-        .await?;
-    unit.commit().await?;
-    Err(wrong())
 }
 
 pub async fn load_account_details() -> Result<AccountDetails, AppError> {
