@@ -16,7 +16,7 @@ use crate::sections::home_visit::HomeVisitPage;
 use crate::sections::settings::SettingsPage;
 use crate::sections::{Section, SectionNotBuilt};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
@@ -33,6 +33,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                // Under the content-hashed name when the build made one, so a
+                // browser never mixes a new page with an old cached file.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -88,7 +91,6 @@ pub fn App() -> impl IntoView {
         // Russian unless the patient chose otherwise: the browser's language
         // is not asked, since the English texts may lag behind.
         <I18nContextProvider ssr_lang_header_getter=UseLocalesOptions::default().ssr_lang_header_getter(|| None)>
-            <Stylesheet id="leptos" href="/pkg/cabinet.css"/>
             <Meta name="theme-color" content="#0b5c7a"/>
             <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
             <Router>

@@ -67,3 +67,23 @@ test("the patient can switch to English and the choice survives a reload", async
   await page.getByRole("button", { name: "Русский" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Финансы");
 });
+
+test("the page loads its script, wasm and styles under content-hashed names, cached for a year", async ({ page }) => {
+  const files: { url: string; cache: string }[] = [];
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname.startsWith("/pkg/")) {
+      files.push({ url: response.url(), cache: response.headers()["cache-control"] ?? "" });
+    }
+  });
+  await open(page, "/");
+  await hydrated(page);
+  const kinds = files.map((f) => new URL(f.url).pathname.split(".").pop()).sort();
+  expect(kinds).toEqual(expect.arrayContaining(["css", "js", "wasm"]));
+  for (const file of files) {
+    expect(new URL(file.url).pathname, file.url).toMatch(/^\/pkg\/cabinet\.[A-Za-z0-9_-]{22}\.(js|wasm|css)$/);
+    expect(file.cache, file.url).toBe("public, max-age=31536000, immutable");
+  }
+  // The page itself is never cached: it names the files of its release.
+  const document = await page.request.get("/");
+  expect(document.headers()["cache-control"]).toBe("no-store");
+});

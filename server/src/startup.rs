@@ -16,6 +16,7 @@ use app::requests::events::RequestEvents;
 use app::security::{Hasher, IpRateLimiter};
 use app::{shell, App};
 use axum::extract::FromRef;
+use axum::handler::Handler;
 use axum::http::{HeaderName, Request};
 use axum::routing::get;
 use axum::Router;
@@ -30,6 +31,7 @@ use tokio::sync::{watch, Notify};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -141,6 +143,7 @@ impl Application {
             .site_root(config.site_root.clone())
             .site_pkg_dir("pkg")
             .site_addr(address)
+            .hash_files(site_files_are_hashed())
             .build();
         let (shutdown, shutting_down) = watch::channel(false);
         let state = AppState {
@@ -235,6 +238,16 @@ impl Application {
     }
 }
 
+/// Whether the build named the site's files after their content: then
+/// cargo-leptos left `hash.txt` beside this binary, and the pages name the
+/// hashed files.
+fn site_files_are_hashed() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.exists())
+}
+
 /// The application's routes, listed once per process. Listing them renders
 /// the app with resource loading switched off through a flag global to the
 /// process (leptos_server's `SuppressResourceLoad`): a resource that a page
@@ -273,10 +286,18 @@ fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        // The site's files straight from the folder — the .br or .gz the
+        // release build wrote beside each, when the browser takes it —
+        // and everything else to the app's "not found" page.
+        .fallback_service(
+            ServeDir::new(&*state.leptos_options.site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell)
+                        .with_state(state.clone()),
+                ),
+        )
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::from_fn_with_state(

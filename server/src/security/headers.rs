@@ -1,11 +1,13 @@
 //! Security headers on every response: no sniffing, no framing, a strict
 //! referrer policy, HSTS over https, a locked-down default CSP (pages set
-//! their own, with a nonce), and `Cache-Control: no-store` on everything but
-//! the site's static files — pages and server function answers may hold
-//! personal data.
+//! their own, with a nonce), and `Cache-Control`: `no-store` on everything
+//! but the site's static files — pages and server function answers may
+//! hold personal data; a file whose name carries its content's hash cached
+//! for a year, unchanged (`immutable`); any other site file checked with
+//! the server before each use (`no-cache`).
 
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -33,6 +35,21 @@ fn is_static_file(path: &str) -> bool {
         .any(|extension| path.ends_with(extension))
 }
 
+/// Whether a file's name carries the hash of its content, as cargo-leptos
+/// names them (`cabinet.<22 characters of URL-safe base64>.wasm`): such a
+/// name is never reused for other content.
+fn is_hashed_name(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|part| {
+            part.len() == 22
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 /// CSP for anything that is not a page (pages send their own).
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -41,8 +58,22 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
-    let static_file = is_static_file(request.uri().path());
+    let path = request.uri().path();
+    let cache = if !is_static_file(path) {
+        "no-store"
+    } else if path.starts_with("/pkg/") && is_hashed_name(path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let mut response = next.run(request).await;
+    let status = response.status();
+    // A missing file's "not found" page is a page.
+    let cache = if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        cache
+    } else {
+        "no-store"
+    };
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
@@ -70,9 +101,7 @@ pub async fn security_headers(
             "max-age=31536000; includeSubDomains",
         );
     }
-    if !static_file {
-        set(headers, header::CACHE_CONTROL, "no-store");
-    }
+    set(headers, header::CACHE_CONTROL, cache);
     response
 }
 
@@ -87,5 +116,18 @@ mod tests {
         assert!(!is_static_file("/"));
         assert!(!is_static_file("/api/sign_in"));
         assert!(!is_static_file("/settings"));
+    }
+
+    #[test]
+    fn only_a_name_with_a_content_hash_is_cached_for_good() {
+        assert!(is_hashed_name("/pkg/cabinet.Nk9vQ2xWb3JkX2hhc2gxMg.wasm"));
+        assert!(is_hashed_name("/pkg/cabinet.Nk9vQ2xW-3JkX2hhc2g_Mg.css"));
+        assert!(!is_hashed_name("/pkg/cabinet.wasm"));
+        assert!(!is_hashed_name("/pkg/cabinet_bg.wasm"));
+        assert!(
+            !is_hashed_name("/pkg/Nk9vQ2xWb3JkX2hhc2gxMg.wasm"),
+            "no name before"
+        );
+        assert!(!is_hashed_name("/pkg/cabinet.short.js"));
     }
 }

@@ -17,3 +17,4 @@ mod settings;
 mod shell;
 mod sign_in;
 mod staff;
+mod static_files;
