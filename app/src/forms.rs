@@ -331,6 +331,24 @@ pub fn RequestFormHead(
     }
 }
 
+/// «Логин» and «Пароль», as both sign-in pages ask them.
+#[component]
+pub fn CredentialsFields(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <Field
+            field=FormField::optional("login", |l| td_string!(l, login.login))
+            autocomplete="username"
+            error=error
+        />
+        <Field
+            field=FormField::optional("password", |l| td_string!(l, login.password))
+            input_type="password"
+            autocomplete="current-password"
+            error=error
+        />
+    }
+}
+
 /// A new password and its repetition, with the hint on how to choose one.
 #[component]
 pub fn NewPasswordFields(

@@ -52,6 +52,27 @@ where
     view! { <Title text=text/> }
 }
 
+/// The page around a sign-in, activation or recovery form: the document
+/// title and the heading, under the clinic's name when `brand` is given.
+#[component]
+pub fn AuthPage(
+    title: fn(Locale) -> &'static str,
+    #[prop(optional, into)] brand: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <DocumentTitle text=move || title(i18n.get_locale()).to_owned()/>
+        <main id="content" class="auth">
+            <div class="auth-card">
+                {brand.map(|name| view! { <p class="brand-clinic">{name}</p> })}
+                <h1 class="page-title">{move || title(i18n.get_locale())}</h1>
+                {children()}
+            </div>
+        </main>
+    }
+}
+
 /// Layout of the patient's pages. Without a signed-in patient it sends the
 /// browser to «Вход» — for the eye only: every server function checks again.
 #[component]

@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError, FormField, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
-use crate::layout::DocumentTitle;
+use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -234,81 +234,75 @@ pub fn ActivatePage() -> impl IntoView {
             )));
         }
     });
-    let title = move || td_string!(i18n.get_locale(), activation.title);
-
     view! {
-        <DocumentTitle text=move || title().to_owned()/>
-        <main id="content" class="auth">
-            <div class="auth-card">
-                <h1 class="page-title">{title}</h1>
-                <Show when=move || !done() fallback=move || view! {
-                    <p class="notice success" role="status">{t!(i18n, activation.done)}</p>
-                    <p><a class="button primary" href="/login">{t!(i18n, activation.sign_in)}</a></p>
-                }>
-                    <Show
-                        when=move || temporary.get().is_some()
-                        fallback=move || view! {
-                            <p>{t!(i18n, activation.step_one)}</p>
-                            <ActionForm action=check attr:class="form" attr:novalidate=true>
-                                <FormError error=check_error/>
-                                <Field
-                                    field=FormField::optional("temporary_login", |l| td_string!(l, activation.temporary_login))
-                                    autocomplete="off"
-                                    error=check_error
-                                />
-                                <Field
-                                    field=FormField::optional("temporary_password", |l| td_string!(l, activation.temporary_password))
-                                    input_type="password"
-                                    autocomplete="off"
-                                    error=check_error
-                                />
-                                <button type="submit" class="button primary" disabled=move || check.pending().get()>
-                                    {t!(i18n, activation.submit_step_one)}
-                                </button>
-                            </ActionForm>
-                        }
-                    >
-                        {move || temporary.get().map(|(temporary_login, temporary_password, start)| view! {
-                            <p>{t!(i18n, activation.step_two)}</p>
-                            <ActionForm action=register attr:class="form" attr:novalidate=true>
-                                <FormError error=register_error/>
-                                <input type="hidden" name="temporary_login" value=temporary_login/>
-                                <input type="hidden" name="temporary_password" value=temporary_password/>
-                                <Field
-                                    field=FormField::optional("login", |l| td_string!(l, activation.login))
-                                    hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.login_hint))
-                                    autocomplete="username"
-                                    error=register_error
-                                />
-                                <NewPasswordFields
-                                    label=|l| td_string!(l, activation.password)
-                                    error=register_error
-                                />
-                                <Field
-                                    field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
-                                    hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email_hint))
-                                    input_type="email"
-                                    autocomplete="email"
-                                    value=start.agreement_email
-                                    error=register_error
-                                />
-                                <Field
-                                    field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
-                                    autocomplete="name"
-                                    error=register_error
-                                />
-                                <button type="submit" class="button primary" disabled=move || register.pending().get()>
-                                    {t!(i18n, activation.submit)}
-                                </button>
-                            </ActionForm>
-                        })}
-                    </Show>
+        <AuthPage title=|l| td_string!(l, activation.title)>
+            <Show when=move || !done() fallback=move || view! {
+                <p class="notice success" role="status">{t!(i18n, activation.done)}</p>
+                <p><a class="button primary" href="/login">{t!(i18n, activation.sign_in)}</a></p>
+            }>
+                <Show
+                    when=move || temporary.get().is_some()
+                    fallback=move || view! {
+                        <p>{t!(i18n, activation.step_one)}</p>
+                        <ActionForm action=check attr:class="form" attr:novalidate=true>
+                            <FormError error=check_error/>
+                            <Field
+                                field=FormField::optional("temporary_login", |l| td_string!(l, activation.temporary_login))
+                                autocomplete="off"
+                                error=check_error
+                            />
+                            <Field
+                                field=FormField::optional("temporary_password", |l| td_string!(l, activation.temporary_password))
+                                input_type="password"
+                                autocomplete="off"
+                                error=check_error
+                            />
+                            <button type="submit" class="button primary" disabled=move || check.pending().get()>
+                                {t!(i18n, activation.submit_step_one)}
+                            </button>
+                        </ActionForm>
+                    }
+                >
+                    {move || temporary.get().map(|(temporary_login, temporary_password, start)| view! {
+                        <p>{t!(i18n, activation.step_two)}</p>
+                        <ActionForm action=register attr:class="form" attr:novalidate=true>
+                            <FormError error=register_error/>
+                            <input type="hidden" name="temporary_login" value=temporary_login/>
+                            <input type="hidden" name="temporary_password" value=temporary_password/>
+                            <Field
+                                field=FormField::optional("login", |l| td_string!(l, activation.login))
+                                hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.login_hint))
+                                autocomplete="username"
+                                error=register_error
+                            />
+                            <NewPasswordFields
+                                label=|l| td_string!(l, activation.password)
+                                error=register_error
+                            />
+                            <Field
+                                field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
+                                hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email_hint))
+                                input_type="email"
+                                autocomplete="email"
+                                value=start.agreement_email
+                                error=register_error
+                            />
+                            <Field
+                                field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
+                                autocomplete="name"
+                                error=register_error
+                            />
+                            <button type="submit" class="button primary" disabled=move || register.pending().get()>
+                                {t!(i18n, activation.submit)}
+                            </button>
+                        </ActionForm>
+                    })}
                 </Show>
-                <p>
-                    <a href="/login">{t!(i18n, login.back)}</a>
-                </p>
-                <LanguageSwitch/>
-            </div>
-        </main>
+            </Show>
+            <p>
+                <a href="/login">{t!(i18n, login.back)}</a>
+            </p>
+            <LanguageSwitch/>
+        </AuthPage>
     }
 }

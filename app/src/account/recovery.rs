@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError, FormField, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
-use crate::layout::DocumentTitle;
+use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
 
@@ -265,61 +265,55 @@ pub fn RecoverPage() -> impl IntoView {
         }
     });
     let done = move || matches!(reset.value().get(), Some(Ok(())));
-    let title = move || td_string!(i18n.get_locale(), recovery.title);
-
     view! {
-        <DocumentTitle text=move || title().to_owned()/>
-        <main id="content" class="auth">
-            <div class="auth-card">
-                <h1 class="page-title">{title}</h1>
-                <Show when=move || !done() fallback=move || view! {
-                    <p class="notice success" role="status">{t!(i18n, recovery.done)}</p>
-                    <p><a class="button primary" href="/login">{t!(i18n, recovery.sign_in)}</a></p>
-                }>
-                    <Show
-                        when=move || login.get().is_some()
-                        fallback=move || view! {
-                            <p>{t!(i18n, recovery.step_one)}</p>
-                            <ActionForm action=request attr:class="form" attr:novalidate=true>
-                                <FormError error=request_error/>
-                                <Field
-                                    field=FormField::optional("login", |l| td_string!(l, login.login))
-                                    autocomplete="username"
-                                    error=request_error
-                                />
-                                <button type="submit" class="button primary" disabled=move || request.pending().get()>
-                                    {t!(i18n, recovery.submit_step_one)}
-                                </button>
-                            </ActionForm>
-                        }
-                    >
-                        {move || login.get().map(|login| view! {
-                            <p class="notice" role="status">{t!(i18n, recovery.code_sent)}</p>
-                            <ActionForm action=reset attr:class="form" attr:novalidate=true>
-                                <FormError error=reset_error/>
-                                <input type="hidden" name="login" value=login/>
-                                <Field
-                                    field=FormField::optional("code", |l| td_string!(l, recovery.code))
-                                    autocomplete="one-time-code"
-                                    inputmode="numeric"
-                                    error=reset_error
-                                />
-                                <NewPasswordFields
-                                    label=|l| td_string!(l, recovery.password)
-                                    error=reset_error
-                                />
-                                <button type="submit" class="button primary" disabled=move || reset.pending().get()>
-                                    {t!(i18n, recovery.submit)}
-                                </button>
-                            </ActionForm>
-                        })}
-                    </Show>
+        <AuthPage title=|l| td_string!(l, recovery.title)>
+            <Show when=move || !done() fallback=move || view! {
+                <p class="notice success" role="status">{t!(i18n, recovery.done)}</p>
+                <p><a class="button primary" href="/login">{t!(i18n, recovery.sign_in)}</a></p>
+            }>
+                <Show
+                    when=move || login.get().is_some()
+                    fallback=move || view! {
+                        <p>{t!(i18n, recovery.step_one)}</p>
+                        <ActionForm action=request attr:class="form" attr:novalidate=true>
+                            <FormError error=request_error/>
+                            <Field
+                                field=FormField::optional("login", |l| td_string!(l, login.login))
+                                autocomplete="username"
+                                error=request_error
+                            />
+                            <button type="submit" class="button primary" disabled=move || request.pending().get()>
+                                {t!(i18n, recovery.submit_step_one)}
+                            </button>
+                        </ActionForm>
+                    }
+                >
+                    {move || login.get().map(|login| view! {
+                        <p class="notice" role="status">{t!(i18n, recovery.code_sent)}</p>
+                        <ActionForm action=reset attr:class="form" attr:novalidate=true>
+                            <FormError error=reset_error/>
+                            <input type="hidden" name="login" value=login/>
+                            <Field
+                                field=FormField::optional("code", |l| td_string!(l, recovery.code))
+                                autocomplete="one-time-code"
+                                inputmode="numeric"
+                                error=reset_error
+                            />
+                            <NewPasswordFields
+                                label=|l| td_string!(l, recovery.password)
+                                error=reset_error
+                            />
+                            <button type="submit" class="button primary" disabled=move || reset.pending().get()>
+                                {t!(i18n, recovery.submit)}
+                            </button>
+                        </ActionForm>
+                    })}
                 </Show>
-                <p>
-                    <a href="/login">{t!(i18n, login.back)}</a>
-                </p>
-                <LanguageSwitch/>
-            </div>
-        </main>
+            </Show>
+            <p>
+                <a href="/login">{t!(i18n, login.back)}</a>
+            </p>
+            <LanguageSwitch/>
+        </AuthPage>
     }
 }

@@ -2,9 +2,9 @@
 
 use crate::clinic::{page_context, tel_href};
 use crate::error::AppError;
-use crate::forms::{action_error, reload_at, Field, FormError, FormField};
+use crate::forms::{action_error, reload_at, CredentialsFields, FormError};
 use crate::i18n::{t, td_string, use_i18n};
-use crate::layout::DocumentTitle;
+use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
 
@@ -42,39 +42,24 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
     view! {
-        <DocumentTitle text=move || td_string!(i18n.get_locale(), login.title).to_owned()/>
-        <main id="content" class="auth">
-            <div class="auth-card">
-                <p class="brand-clinic">{clinic.name}</p>
-                <h1 class="page-title">{t!(i18n, login.title)}</h1>
-                <ActionForm action=action attr:class="form" attr:novalidate=true>
-                    <FormError error=error/>
-                    <Field
-                        field=FormField::optional("login", |l| td_string!(l, login.login))
-                        autocomplete="username"
-                        error=error
-                    />
-                    <Field
-                        field=FormField::optional("password", |l| td_string!(l, login.password))
-                        input_type="password"
-                        autocomplete="current-password"
-                        error=error
-                    />
-                    <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                        {t!(i18n, login.submit)}
-                    </button>
-                </ActionForm>
-                <p class="auth-links">
-                    <a href="/recover">{t!(i18n, login.forgot)}</a>
-                    <a href="/activate">{t!(i18n, login.activate)}</a>
-                </p>
-                <p class="help">
-                    {t!(i18n, login.help)}
-                    <a class="help-phone" href=phone_href>{clinic.help_phone}</a>
-                </p>
-                <LanguageSwitch/>
-            </div>
-        </main>
+        <AuthPage title=|l| td_string!(l, login.title) brand=clinic.name>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <FormError error=error/>
+                <CredentialsFields error=error/>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {t!(i18n, login.submit)}
+                </button>
+            </ActionForm>
+            <p class="auth-links">
+                <a href="/recover">{t!(i18n, login.forgot)}</a>
+                <a href="/activate">{t!(i18n, login.activate)}</a>
+            </p>
+            <p class="help">
+                {t!(i18n, login.help)}
+                <a class="help-phone" href=phone_href>{clinic.help_phone}</a>
+            </p>
+            <LanguageSwitch/>
+        </AuthPage>
     }
 }
 

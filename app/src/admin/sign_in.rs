@@ -3,9 +3,9 @@
 
 use crate::clinic::page_context;
 use crate::error::AppError;
-use crate::forms::{action_error, reload_at, Field, FormError, FormField};
+use crate::forms::{action_error, reload_at, CredentialsFields, FormError};
 use crate::i18n::{t, td_string, use_i18n};
-use crate::layout::DocumentTitle;
+use crate::layout::AuthPage;
 use leptos::prelude::*;
 
 /// Signs a staff member in, with their own cookie and session.
@@ -36,31 +36,15 @@ pub fn AdminLoginPage() -> impl IntoView {
             reload_at("/admin");
         }
     });
-    let title = move || td_string!(i18n.get_locale(), admin.sign_in_title);
     view! {
-        <DocumentTitle text=move || title().to_owned()/>
-        <main id="content" class="auth">
-            <div class="auth-card">
-                <p class="brand-clinic">{page.clinic.name}</p>
-                <h1 class="page-title">{title}</h1>
-                <ActionForm action=action attr:class="form" attr:novalidate=true>
-                    <FormError error=error/>
-                    <Field
-                        field=FormField::optional("login", |l| td_string!(l, login.login))
-                        autocomplete="username"
-                        error=error
-                    />
-                    <Field
-                        field=FormField::optional("password", |l| td_string!(l, login.password))
-                        input_type="password"
-                        autocomplete="current-password"
-                        error=error
-                    />
-                    <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                        {t!(i18n, login.submit)}
-                    </button>
-                </ActionForm>
-            </div>
-        </main>
+        <AuthPage title=|l| td_string!(l, admin.sign_in_title) brand=page.clinic.name>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <FormError error=error/>
+                <CredentialsFields error=error/>
+                <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                    {t!(i18n, login.submit)}
+                </button>
+            </ActionForm>
+        </AuthPage>
     }
 }
