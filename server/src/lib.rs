@@ -9,5 +9,6 @@ pub mod events;
 pub mod health;
 pub mod mail;
 pub mod security;
+pub mod site_files;
 pub mod startup;
 pub mod telemetry;

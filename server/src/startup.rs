@@ -8,6 +8,7 @@ use crate::security::{
     bodies_sized_to_their_forms, client_ip, request_id_from_trusted_proxies_only, resolve_sessions,
     same_origin_writes, security_headers, AllowedOrigins, HeaderPolicy, TrustedProxies,
 };
+use crate::site_files::SiteFiles;
 use crate::{demo, error_page, events, health};
 use app::clinic::{ClinicInfo, REQUEST_ID_HEADER};
 use app::context::{MailSettings, ServerContext};
@@ -29,6 +30,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
 use tower::ServiceBuilder;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
@@ -45,6 +47,9 @@ pub struct AppState {
     pub origins: AllowedOrigins,
     pub headers: HeaderPolicy,
     pub proxies: TrustedProxies,
+    /// The site's files in memory; `None` under `cargo leptos watch`,
+    /// which rewrites them while the server runs.
+    pub site_files: Option<Arc<SiteFiles>>,
     /// Turns true when the server stops: open event streams end.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -145,6 +150,13 @@ impl Application {
             .site_addr(address)
             .hash_files(site_files_are_hashed())
             .build();
+        let site_files = if std::env::var_os("LEPTOS_WATCH").is_some() {
+            None
+        } else {
+            let files = SiteFiles::load(std::path::Path::new(&config.site_root))?;
+            tracing::info!(files = files.len(), "site files read into memory");
+            Some(Arc::new(files))
+        };
         let (shutdown, shutting_down) = watch::channel(false);
         let state = AppState {
             leptos_options,
@@ -156,6 +168,7 @@ impl Application {
                 https: config.public_url.starts_with("https://"),
             },
             proxies: TrustedProxies(config.trusted_proxies.clone().into()),
+            site_files,
             shutdown: shutting_down,
         };
         Ok(Application {
@@ -238,6 +251,48 @@ impl Application {
     }
 }
 
+/// Answers a GET or HEAD of a site file from memory; anything else goes on
+/// to the folder (the build's `.br`/`.gz` when the browser takes them) and,
+/// when no file is there either, to the app's "not found" page.
+fn site_files_or_not_found(
+    state: &AppState,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl tower::Service<
+    Request<axum::body::Body>,
+    Response = axum::response::Response,
+    Error = std::convert::Infallible,
+    Future = impl Send,
+> + Clone
+       + Send
+       + Sync
+       + 'static {
+    let folder = ServeDir::new(&*state.leptos_options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell)
+                .with_state(state.clone()),
+        );
+    let memory = state.site_files.clone();
+    tower::service_fn(move |request: Request<axum::body::Body>| {
+        let (folder, memory) = (folder.clone(), memory.clone());
+        async move {
+            let readable = matches!(*request.method(), http::Method::GET | http::Method::HEAD);
+            if let Some(response) = memory
+                .as_deref()
+                .filter(|_| readable)
+                .and_then(|files| files.answer(request.uri().path(), request.headers()))
+            {
+                return Ok(response);
+            }
+            folder
+                .oneshot(request)
+                .await
+                .map(axum::response::IntoResponse::into_response)
+        }
+    })
+}
+
 /// Whether the build named the site's files after their content: then
 /// cargo-leptos left `hash.txt` beside this binary, and the pages name the
 /// hashed files.
@@ -286,18 +341,9 @@ fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        // The site's files straight from the folder — the .br or .gz the
-        // release build wrote beside each, when the browser takes it —
+        // The site's files from memory (from the folder while watching),
         // and everything else to the app's "not found" page.
-        .fallback_service(
-            ServeDir::new(&*state.leptos_options.site_root)
-                .precompressed_br()
-                .precompressed_gzip()
-                .fallback(
-                    leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell)
-                        .with_state(state.clone()),
-                ),
-        )
+        .fallback_service(site_files_or_not_found(&state, context))
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::from_fn_with_state(

@@ -71,3 +71,27 @@ async fn a_file_without_a_hash_is_checked_before_use_and_no_file_is_the_uncached
     assert_eq!(header(&missing, "cache-control"), "no-store");
     assert!(header(&missing, "content-type").starts_with("text/html"));
 }
+
+#[tokio::test]
+async fn the_files_are_read_once_at_start_and_a_browser_that_has_one_gets_a_304() {
+    let (root, app) = site().await;
+    let first = fetch(&app, "/favicon.svg", "identity").await;
+    let etag = header(&first, "etag").to_owned();
+    assert!(etag.starts_with('"'), "{etag}");
+    assert_eq!(header(&first, "vary"), "accept-encoding");
+
+    let again = app
+        .client
+        .get(format!("{}/favicon.svg", app.address))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.text().await.unwrap(), "");
+
+    // What the build wrote is what this process serves until it restarts.
+    std::fs::write(root.path().join("favicon.svg"), "<svg>changed</svg>").unwrap();
+    let later = fetch(&app, "/favicon.svg", "identity").await;
+    assert_eq!(later.text().await.unwrap(), "<svg/>");
+}
