@@ -10,7 +10,7 @@ test: ## every check and test, as CI runs them
 dev: ## the developer loop: rebuild and reload on change
 	scripts/setup.sh && cargo leptos watch -- --demo
 
-bench: ## release wasm and CSS sizes (raw, gzip, brotli)
+bench: ## release wasm and CSS sizes (raw, gzip, brotli), the first screens as served
 	scripts/bench.sh
 
 load: ## every signed-in page under wrk -c64: req/s, p99, errors, panics

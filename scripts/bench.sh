@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Measures what a patient's phone downloads: the release wasm, JS glue and CSS,
 # raw and compressed (gzip -9, brotli q11 — what a CDN or a precompressing
-# server sends). Builds the release site first.
+# server sends), then the first screens of /login and / as the release
+# server sends them (scripts/first_screen.sh). Builds the release site first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-cargo leptos build --release --frontend-only
+cargo leptos build --release --precompress
 node -e '
 const fs = require("fs"), zlib = require("zlib");
 const rows = [];
@@ -24,3 +25,4 @@ let t = [0, 0, 0];
 for (const [f, r, g, b] of rows) { console.log(f.padEnd(44) + kb(r) + kb(g) + kb(b)); t = [t[0] + r, t[1] + g, t[2] + b]; }
 console.log("total".padEnd(44) + kb(t[0]) + kb(t[1]) + kb(t[2]));
 '
+scripts/first_screen.sh

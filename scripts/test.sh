@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of Patient Cabinet, as CI does:
 # format, clippy (server and browser builds), unit tests, the integration
-# tests on SQLite and then on PostgreSQL, and the browser tests in Chromium.
+# tests on SQLite and then on PostgreSQL, the browser tests in Chromium, and
+# the release build with the size of the first screens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,5 +56,14 @@ cargo leptos build
 
 step "browser tests (Playwright, headless Chromium, maildev)"
 npx playwright test -c end2end/playwright.config.ts
+
+# The release build, as `make run` serves it: a failure only release shows
+# (a recursion limit did once) never reaches `make run` unseen, and the
+# first screens' size as served is checked against their budget.
+step "building the release site"
+cargo leptos build --release --precompress
+
+step "first screens as served (scripts/first_screen.sh)"
+scripts/first_screen.sh
 
 step "all checks passed in $(( $(date +%s) - started )) s"
