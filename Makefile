@@ -7,8 +7,11 @@ run: ## install what is missing, build, serve with demo data
 test: ## every check and test, as CI runs them
 	scripts/test.sh
 
+# Unhashed file names while watching: cargo-leptos 0.3.10 rewrites a changed
+# stylesheet under its plain name without hashing it again, so a hashed page
+# would keep the old one.
 dev: ## the developer loop: rebuild and reload on change
-	scripts/setup.sh && cargo leptos watch -- --demo
+	scripts/setup.sh && LEPTOS_HASH_FILES=false cargo leptos watch -- --demo
 
 bench: ## release wasm and CSS sizes (raw, gzip, brotli), the first screens as served
 	scripts/bench.sh

@@ -295,8 +295,13 @@ fn site_files_or_not_found(
 
 /// Whether the build named the site's files after their content: then
 /// cargo-leptos left `hash.txt` beside this binary, and the pages name the
-/// hashed files.
+/// hashed files. cargo-leptos, when it runs the server, says which in
+/// `LEPTOS_HASH_FILES` — `make dev` builds unhashed into the same folder a
+/// hashed build may have left its `hash.txt` in.
 fn site_files_are_hashed() -> bool {
+    if let Ok(said) = std::env::var("LEPTOS_HASH_FILES") {
+        return said == "true";
+    }
     std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
