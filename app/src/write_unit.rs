@@ -5,7 +5,7 @@
 //! committing wakes the mail worker when mail was queued and tells the
 //! open pages the news — only what committed is ever sent or told.
 
-use crate::context::{internal, request_meta, ServerContext};
+use crate::context::{request_meta, ServerContext};
 use crate::db::audit::{self, Action, Actor, Entry, Origin};
 use crate::db::WriteTx;
 use crate::error::AppError;
@@ -25,24 +25,15 @@ pub struct WriteUnit {
 }
 
 impl WriteUnit {
-    /// Begins a change by `actor`, from the client of the current request.
+    /// Begins a change by `actor`, from the client of the current request
+    /// (none outside a request: the demo seed).
     pub async fn begin(context: &ServerContext, actor: Actor) -> Result<WriteUnit, AppError> {
-        let origin = request_meta().origin();
-        WriteUnit::begin_from(context, actor, origin).await
-    }
-
-    /// Begins a change from a given origin (the demo seed has no client).
-    pub async fn begin_from(
-        context: &ServerContext,
-        actor: Actor,
-        origin: Origin,
-    ) -> Result<WriteUnit, AppError> {
         Ok(WriteUnit {
             tx: context.db.begin_write().await?,
             now: context.clock.now(),
             context: context.clone(),
             actor,
-            origin,
+            origin: request_meta().origin(),
             mail_queued: false,
             news: Vec::new(),
         })
@@ -103,14 +94,5 @@ impl WriteUnit {
             self.context.events.publish(event);
         }
         Ok(())
-    }
-
-    /// The patient acting, or an internal error for a change that only a
-    /// patient makes.
-    pub fn patient_id(&self) -> Result<i64, AppError> {
-        match self.actor {
-            Actor::Patient(id) => Ok(id),
-            _ => Err(internal("a patient's change made by someone else")),
-        }
     }
 }
