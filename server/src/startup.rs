@@ -33,7 +33,6 @@ use tower::ServiceBuilder;
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -251,9 +250,10 @@ impl Application {
     }
 }
 
-/// Answers a GET or HEAD of a site file from memory; anything else goes on
-/// to the folder (the build's `.br`/`.gz` when the browser takes them) and,
-/// when no file is there either, to the app's "not found" page.
+/// Answers a GET or HEAD of a site file from memory; anything else goes to
+/// leptos's handler, which serves a file from the folder (the build's
+/// `.br`/`.gz` when the browser takes them, as under `cargo leptos watch`)
+/// or else the app's "not found" page.
 fn site_files_or_not_found(
     state: &AppState,
     context: impl Fn() + Clone + Send + Sync + 'static,
@@ -266,13 +266,8 @@ fn site_files_or_not_found(
        + Send
        + Sync
        + 'static {
-    let folder = ServeDir::new(&*state.leptos_options.site_root)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(
-            leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell)
-                .with_state(state.clone()),
-        );
+    let folder = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell)
+        .with_state(state.clone());
     let memory = state.site_files.clone();
     tower::service_fn(move |request: Request<axum::body::Body>| {
         let (folder, memory) = (folder.clone(), memory.clone());
@@ -285,10 +280,7 @@ fn site_files_or_not_found(
             {
                 return Ok(response);
             }
-            folder
-                .oneshot(request)
-                .await
-                .map(axum::response::IntoResponse::into_response)
+            folder.oneshot(request).await
         }
     })
 }
