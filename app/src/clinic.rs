@@ -1,7 +1,8 @@
 //! What the page knows about the clinic and the request that rendered it.
 //!
-//! The server fills [`PageContext`] from its configuration and the request; the
-//! browser receives the same value during hydration, so the two never disagree.
+//! The server fills [`PageContext`] from its configuration and the request.
+//! Pages are rendered on the server only; an island that needs part of it
+//! is given that part as a prop.
 
 use crate::auth::{PatientBrief, StaffBrief};
 use chrono::Offset as _;
@@ -39,7 +40,7 @@ impl ClinicInfo {
 /// Header the server stamps on every request and response.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
-/// Values rendered on the server and shared with the browser.
+/// What the server knows while it renders a page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageContext {
     pub clinic: ClinicInfo,
@@ -53,11 +54,9 @@ pub struct PageContext {
 }
 
 impl PageContext {
-    /// Provides the page context: computed from server context during SSR,
-    /// read back from the serialized value while hydrating.
+    /// Provides the page context, computed from the server's context.
     pub fn provide() -> PageContext {
-        let shared = SharedValue::new(Self::from_server);
-        let page = shared.into_inner();
+        let page = Self::from_server();
         provide_context(page.clone());
         page
     }
@@ -91,8 +90,7 @@ impl PageContext {
         }
     }
 
-    /// In the browser the value always comes from the server's rendering; this
-    /// runs only if a page is built without one (never during hydration).
+    /// Pages never render in the browser: only islands run there.
     #[cfg(not(feature = "ssr"))]
     fn from_server() -> PageContext {
         PageContext::default()

@@ -82,9 +82,6 @@ impl RequestMeta {
     }
 }
 
-/// The cookie leptos_i18n keeps the chosen language in.
-const LOCALE_COOKIE: &str = "i18n_pref_locale";
-
 pub fn request_meta() -> RequestMeta {
     let parts = use_context::<Parts>();
     let header = |name: &str| {
@@ -109,7 +106,7 @@ pub fn request_meta() -> RequestMeta {
     });
     let locale = parts
         .as_ref()
-        .and_then(|parts| crate::auth::cookie_value(&parts.headers, LOCALE_COOKIE))
+        .and_then(|parts| crate::auth::cookie_value(&parts.headers, crate::account::LOCALE_COOKIE))
         .and_then(|value| match value {
             "en" => Some(Locale::en),
             "ru" => Some(Locale::ru),

@@ -3,7 +3,8 @@
 //! whole. Inputs are left to the browser, so what was typed stays on an error.
 
 use crate::error::AppError;
-use crate::i18n::{td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::islands::use_locale;
 use leptos::prelude::*;
 
 /// A field of a form, named once: the input's `name` (the server function's
@@ -37,10 +38,9 @@ impl FormField {
         }
     }
 
-    /// The label, following the reader's language.
-    pub fn label_signal(self) -> Signal<&'static str> {
-        let i18n = use_i18n();
-        Signal::derive(move || (self.label)(i18n.get_locale()))
+    /// The label in the page's language.
+    pub fn label_text(self) -> &'static str {
+        (self.label)(use_locale())
     }
 }
 
@@ -96,16 +96,16 @@ pub fn Field(
     field: FormField,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(default = "off")] autocomplete: &'static str,
-    #[prop(optional, into)] hint: Option<Signal<&'static str>>,
+    #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional, into)] min: Option<String>,
     #[prop(optional, into)] max: Option<String>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let FormField { name, required, .. } = field;
-    let label = field.label_signal();
+    let label = field.label_text();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
     let error_id = format!("{name}-error");
     let hint_id = format!("{name}-hint");
@@ -113,8 +113,8 @@ pub fn Field(
     let plain_text = input_type == "text";
     view! {
         <div class="field" class:invalid=move || problem().is_some()>
-            <label for=name>{move || label.get()}<RequiredMark required/></label>
-            {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{move || hint.get()}</p> })}
+            <label for=name>{label}<RequiredMark required/></label>
+            {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{hint}</p> })}
             <input
                 id=name
                 name=name
@@ -131,7 +131,7 @@ pub fn Field(
                 aria-describedby=described_by
             />
             <p class="field-error" id=error_id aria-live="polite">
-                {move || problem().map(|p| p.message(i18n.get_locale()))}
+                {move || problem().map(|p| p.message(locale))}
             </p>
         </div>
     }
@@ -140,11 +140,11 @@ pub fn Field(
 /// `*` after a required field's label, and the word for screen readers.
 #[component]
 fn RequiredMark(required: bool) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     required.then(|| {
         view! {
             <span class="required" aria-hidden="true">" *"</span>
-            <span class="visually-hidden">" " {move || td_string!(i18n.get_locale(), form.required)}</span>
+            <span class="visually-hidden">" " {move || td_string!(locale, form.required)}</span>
         }
     })
 }
@@ -172,19 +172,19 @@ fn described_by(
 #[component]
 pub fn TextArea(
     field: FormField,
-    #[prop(optional, into)] hint: Option<Signal<&'static str>>,
+    #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional, into)] value: String,
     max: usize,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let FormField { name, required, .. } = field;
-    let label = field.label_signal();
+    let label = field.label_text();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
     view! {
         <div class="field" class:invalid=move || problem().is_some()>
-            <label for=name>{move || label.get()}<RequiredMark required/></label>
-            {hint.map(|hint| view! { <p class="field-hint" id=format!("{name}-hint")>{move || hint.get()}</p> })}
+            <label for=name>{label}<RequiredMark required/></label>
+            {hint.map(|hint| view! { <p class="field-hint" id=format!("{name}-hint")>{hint}</p> })}
             <textarea
                 id=name
                 name=name
@@ -197,7 +197,7 @@ pub fn TextArea(
                 {value}
             </textarea>
             <p class="field-error" id=format!("{name}-error") aria-live="polite">
-                {move || problem().map(|p| p.message(i18n.get_locale()))}
+                {move || problem().map(|p| p.message(locale))}
             </p>
         </div>
     }
@@ -213,20 +213,20 @@ pub fn SelectField(
     #[prop(optional, into)] value: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let FormField { name, required, .. } = field;
-    let label = field.label_signal();
+    let label = field.label_text();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
     let blank = move || {
         if required {
-            td_string!(i18n.get_locale(), form.choose)
+            td_string!(locale, form.choose)
         } else {
-            td_string!(i18n.get_locale(), form.any)
+            td_string!(locale, form.any)
         }
     };
     view! {
         <div class="field" class:invalid=move || problem().is_some()>
-            <label for=name>{move || label.get()}<RequiredMark required/></label>
+            <label for=name>{label}<RequiredMark required/></label>
             <select
                 id=name
                 name=name
@@ -244,7 +244,7 @@ pub fn SelectField(
                     .collect_view()}
             </select>
             <p class="field-error" id=format!("{name}-error") aria-live="polite">
-                {move || problem().map(|p| p.message(i18n.get_locale()))}
+                {move || problem().map(|p| p.message(locale))}
             </p>
         </div>
     }
@@ -257,9 +257,8 @@ pub fn ErrorSummary(
     /// The form's fields, whose labels name the mistakes.
     fields: &'static [FormField],
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     move || {
-        let locale = i18n.get_locale();
         let Some(AppError::Validation(errors)) = error.get() else {
             return None;
         };
@@ -297,35 +296,33 @@ pub fn ErrorSummary(
 /// The submit button: says what it does, shows that it is working, and
 /// cannot be pressed twice meanwhile.
 #[component]
-pub fn SubmitButton(
-    #[prop(into)] label: Signal<&'static str>,
-    #[prop(into)] pending: Signal<bool>,
-) -> impl IntoView {
-    let i18n = use_i18n();
+pub fn SubmitButton(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    let locale = use_locale();
     view! {
         <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-            {move || if pending.get() { td_string!(i18n.get_locale(), form.sending) } else { label.get() }}
+            {move || if pending.get() { td_string!(locale, form.sending) } else { label }}
         </button>
     }
 }
 
-/// A maker of labels that follow the reader's language: `label(|l|
-/// td_string!(l, booking.reason))`. Made once per component, where the
-/// language context is at hand.
-pub fn labeller() -> impl Fn(fn(Locale) -> &'static str) -> Signal<&'static str> + Copy {
-    let i18n = use_i18n();
-    move |key| Signal::derive(move || key(i18n.get_locale()))
+/// A maker of labels in the page's language: `label(|l| td_string!(l,
+/// booking.reason))`.
+pub fn labeller() -> impl Fn(fn(Locale) -> &'static str) -> &'static str + Copy {
+    let locale = use_locale();
+    move |key| key(locale)
 }
 
 /// The top of every request form: its idempotency key, the message for the
 /// form as a whole, and the summary of mistakes linking to their fields.
 #[component]
 pub fn RequestFormHead(
+    /// The form's idempotency key ([`crate::requests::FormStart`]).
+    key: String,
     #[prop(into)] error: Signal<Option<AppError>>,
     fields: &'static [FormField],
 ) -> impl IntoView {
     view! {
-        <crate::requests::FormKey/>
+        <crate::requests::FormKey key/>
         <FormError error=error/>
         <ErrorSummary error=error fields=fields/>
     }
@@ -356,11 +353,11 @@ pub fn NewPasswordFields(
     label: fn(Locale) -> &'static str,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
         <Field
             field=FormField::optional("password", label)
-            hint=Signal::derive(move || td_string!(i18n.get_locale(), new_password.hint))
+            hint=td_string!(locale, new_password.hint)
             input_type="password"
             autocomplete="new-password"
             error=error
@@ -378,11 +375,11 @@ pub fn NewPasswordFields(
 /// failure on our side (with its request id), no connection.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     move || {
         error
             .get()
-            .and_then(|e| e.form_message(i18n.get_locale()))
+            .and_then(|e| e.form_message(locale))
             .map(|message| view! { <p class="form-error" role="alert">{message}</p> })
     }
 }

@@ -3,9 +3,11 @@
 
 use crate::account::SignOutButton;
 use crate::clinic::{page_context, tel_href};
+use crate::error::AppError;
 use crate::i18n::{t, td_string, use_i18n, Locale};
 use crate::sections::Section;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
@@ -84,33 +86,11 @@ pub fn CabinetLayout() -> impl IntoView {
         go_to_sign_in();
     }
     let address_as = page.patient.map(|patient| patient.address_as);
-    let menu_open = RwSignal::new(false);
-    let toggle = move |event: leptos::ev::MouseEvent| {
-        event.prevent_default();
-        menu_open.update(|open| *open = !*open);
-    };
-    let menu_label = move || {
-        if menu_open.get() {
-            td_string!(i18n.get_locale(), menu.close)
-        } else {
-            td_string!(i18n.get_locale(), menu.open)
-        }
-    };
 
     view! {
         <a class="skip-link" href="#content">{t!(i18n, app.skip_to_content)}</a>
         <header class="topbar">
-            <a
-                class="menu-toggle"
-                href="#main-menu"
-                role="button"
-                aria-controls="main-menu"
-                aria-expanded=move || menu_open.get().to_string()
-                on:click=toggle
-            >
-                <MenuIcon/>
-                <span>{menu_label}</span>
-            </a>
+            <MenuLink/>
             <A href="/" attr:class="brand">
                 <span class="brand-clinic">{clinic.name.clone()}</span>
                 <span class="brand-product">{t!(i18n, app.title)}</span>
@@ -124,12 +104,11 @@ pub fn CabinetLayout() -> impl IntoView {
             <nav
                 id="main-menu"
                 class="main-menu"
-                class:open=move || menu_open.get()
                 aria-label=move || td_string!(i18n.get_locale(), menu.title)
             >
                 <h2 class="visually-hidden">{t!(i18n, menu.title)}</h2>
-                // Choosing an entry closes the drawer.
-                <ul on:click=move |_| menu_open.set(false)>
+                <a class="menu-close" href="#">{t!(i18n, menu.close)}</a>
+                <ul>
                     <li>
                         <A href="/" exact=true>{t!(i18n, menu.home)}</A>
                     </li>
@@ -159,15 +138,23 @@ pub fn CabinetLayout() -> impl IntoView {
     }
 }
 
-/// Sends a visitor who is not signed in to «Вход»: a redirect while the
-/// server renders, a navigation in the browser.
+/// Sends a visitor who is not signed in to «Вход».
 fn go_to_sign_in() {
     #[cfg(feature = "ssr")]
     leptos_axum::redirect("/login");
-    #[cfg(not(feature = "ssr"))]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        Effect::new(move |_| navigate("/login", Default::default()));
+}
+
+/// «Меню» on a phone: a link to «Главное меню», which then opens as a
+/// drawer over the page (`:target`); «Закрыть меню» in it closes it. No
+/// script: the start page of the cabinet downloads no code at all.
+#[component]
+fn MenuLink() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="menu-toggle" href="#main-menu" aria-controls="main-menu">
+            <MenuIcon/>
+            <span>{t!(i18n, menu.open)}</span>
+        </a>
     }
 }
 
@@ -195,10 +182,14 @@ pub fn HelpContacts(phone: String, address: Option<String>) -> impl IntoView {
     }
 }
 
-/// Russian ⇄ English. The choice is kept in a cookie by leptos_i18n.
+/// Russian ⇄ English: a form, so it works without the wasm. The server
+/// keeps the choice in the language cookie (and in the patient's account
+/// when one is signed in) and sends the browser back to the page, now in
+/// the chosen language.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
+    let current = i18n.get_locale();
     let choice = move |locale: Locale| {
         let label = match locale {
             Locale::ru => td_string!(Locale::ru, language.ru),
@@ -206,22 +197,29 @@ pub fn LanguageSwitch() -> impl IntoView {
         };
         view! {
             <button
-                type="button"
+                type="submit"
+                name="locale"
+                value=locale.as_str()
                 class="lang"
                 lang=locale.as_str()
-                aria-pressed=move || (i18n.get_locale() == locale).to_string()
-                on:click=move |_| i18n.set_locale(locale)
+                aria-pressed=(current == locale).to_string()
             >
                 {label}
             </button>
         }
     };
     view! {
-        <div class="language" role="group" aria-label=move || td_string!(i18n.get_locale(), language.label)>
+        <form method="post" action=ChooseLanguage::url() class="language" role="group" aria-label=td_string!(current, language.label)>
             {choice(Locale::ru)}
             {choice(Locale::en)}
-        </div>
+        </form>
     }
+}
+
+/// Keeps the language chosen with [`LanguageSwitch`].
+#[server(endpoint = "language")]
+pub async fn choose_language(locale: String) -> Result<(), AppError> {
+    crate::context::reply(crate::account::choose_language(&locale).await)
 }
 
 #[component]

@@ -24,6 +24,7 @@ pub mod clinic;
 pub mod domain;
 pub mod error;
 pub mod forms;
+pub mod islands;
 pub mod layout;
 pub mod pages;
 pub mod requests;

@@ -7,6 +7,7 @@ use crate::admin::{
 };
 use crate::clinic::PageContext;
 use crate::i18n::I18nContextProvider;
+use crate::islands::IslandScripts;
 use crate::layout::CabinetLayout;
 use crate::pages::{ErrorPage, HomePage, NotFoundPage};
 use crate::sections::all_requests::{RequestPage, RequestsPage};
@@ -36,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Under the content-hashed name when the build made one, so a
                 // browser never mixes a new page with an old cached file.
                 <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                <IslandScripts options/>
                 <MetaTags/>
             </head>
             <body>
@@ -73,19 +74,15 @@ fn content_security_policy(options: &LeptosOptions) {
     crate::context::set_response_header(http::header::CONTENT_SECURITY_POLICY, &policy);
 }
 
-/// The application: language, page context and routes.
+/// The application: language, page context and routes. It runs on the
+/// server only; the browser runs the islands inside it.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     PageContext::provide();
-
-    // Tests wait for this marker: a click before hydration finishes is lost.
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
+    // The page's language, for the components islands share with pages.
+    #[cfg(feature = "ssr")]
+    provide_context(crate::context::request_meta().locale);
 
     view! {
         // Russian unless the patient chose otherwise: the browser's language

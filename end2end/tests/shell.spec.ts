@@ -75,8 +75,8 @@ test("the page loads its script, wasm and styles under content-hashed names, cac
       files.push({ url: response.url(), cache: response.headers()["cache-control"] ?? "" });
     }
   });
-  await open(page, "/");
-  await hydrated(page);
+  // «Настройки» has islands (its forms), so it loads the script and the wasm.
+  await open(page, "/settings");
   const kinds = files.map((f) => new URL(f.url).pathname.split(".").pop()).sort();
   expect(kinds).toEqual(expect.arrayContaining(["css", "js", "wasm"]));
   for (const file of files) {
@@ -86,4 +86,13 @@ test("the page loads its script, wasm and styles under content-hashed names, cac
   // The page itself is never cached: it names the files of its release.
   const document = await page.request.get("/");
   expect(document.headers()["cache-control"]).toBe("no-store");
+});
+
+test("a page without islands downloads neither script nor wasm: the start page is HTML and CSS", async ({ page }) => {
+  const downloaded: string[] = [];
+  page.on("response", (response) => downloaded.push(new URL(response.url()).pathname));
+  await open(page, "/");
+  await expect(page.locator("leptos-island")).toHaveCount(0);
+  expect(downloaded.filter((path) => /\.(js|wasm)$/.test(path))).toEqual([]);
+  expect(downloaded.filter((path) => path.endsWith(".css"))).toHaveLength(1);
 });

@@ -1,11 +1,13 @@
-//! The browser side: hydrates the server-rendered page.
-// The release build (without cargo-leptos's debug-only `erase_components`)
-// computes the full view types of the account pages, deeper than the
-// default limit of 128.
-#![recursion_limit = "512"]
+//! The browser side: the page's islands — its forms and the live request
+//! updates. Everything else on a page is HTML the server rendered, and
+//! stays that way: no code of it is downloaded. `app/src/islands/loader.js`
+//! calls `hydrate`, then each island's own export.
+
+// The islands are wasm-bindgen exports of the `app` crate: linked in here.
+extern crate app;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

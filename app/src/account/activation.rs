@@ -6,6 +6,7 @@
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError, FormField, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
@@ -211,6 +212,22 @@ mod server {
 #[component]
 pub fn ActivatePage() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <AuthPage title=|l| td_string!(l, activation.title)>
+            <ActivationForms/>
+            <p>
+                <a href="/login">{t!(i18n, login.back)}</a>
+            </p>
+            <LanguageSwitch/>
+        </AuthPage>
+    }
+}
+
+/// Step one checks the temporary credentials; step two, shown after it
+/// without a reload, keeps them and registers the patient's own.
+#[island]
+fn ActivationForms() -> impl IntoView {
+    let locale = use_locale();
     let check = ServerAction::<CheckTemporaryCredentials>::new();
     let check_error = action_error(check);
     let register = ServerAction::<Activate>::new();
@@ -235,15 +252,14 @@ pub fn ActivatePage() -> impl IntoView {
         }
     });
     view! {
-        <AuthPage title=|l| td_string!(l, activation.title)>
-            <Show when=move || !done() fallback=move || view! {
-                <p class="notice success" role="status">{t!(i18n, activation.done)}</p>
-                <p><a class="button primary" href="/login">{t!(i18n, activation.sign_in)}</a></p>
+        <Show when=move || !done() fallback=move || view! {
+                <p class="notice success" role="status">{td_string!(locale, activation.done)}</p>
+                <p><a class="button primary" href="/login">{td_string!(locale, activation.sign_in)}</a></p>
             }>
                 <Show
                     when=move || temporary.get().is_some()
                     fallback=move || view! {
-                        <p>{t!(i18n, activation.step_one)}</p>
+                        <p>{td_string!(locale, activation.step_one)}</p>
                         <ActionForm action=check attr:class="form" attr:novalidate=true>
                             <FormError error=check_error/>
                             <Field
@@ -258,20 +274,20 @@ pub fn ActivatePage() -> impl IntoView {
                                 error=check_error
                             />
                             <button type="submit" class="button primary" disabled=move || check.pending().get()>
-                                {t!(i18n, activation.submit_step_one)}
+                                {td_string!(locale, activation.submit_step_one)}
                             </button>
                         </ActionForm>
                     }
                 >
                     {move || temporary.get().map(|(temporary_login, temporary_password, start)| view! {
-                        <p>{t!(i18n, activation.step_two)}</p>
+                        <p>{td_string!(locale, activation.step_two)}</p>
                         <ActionForm action=register attr:class="form" attr:novalidate=true>
                             <FormError error=register_error/>
                             <input type="hidden" name="temporary_login" value=temporary_login/>
                             <input type="hidden" name="temporary_password" value=temporary_password/>
                             <Field
                                 field=FormField::optional("login", |l| td_string!(l, activation.login))
-                                hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.login_hint))
+                                hint=td_string!(locale, activation.login_hint)
                                 autocomplete="username"
                                 error=register_error
                             />
@@ -281,7 +297,7 @@ pub fn ActivatePage() -> impl IntoView {
                             />
                             <Field
                                 field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
-                                hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email_hint))
+                                hint=td_string!(locale, activation.recovery_email_hint)
                                 input_type="email"
                                 autocomplete="email"
                                 value=start.agreement_email
@@ -293,16 +309,11 @@ pub fn ActivatePage() -> impl IntoView {
                                 error=register_error
                             />
                             <button type="submit" class="button primary" disabled=move || register.pending().get()>
-                                {t!(i18n, activation.submit)}
+                                {td_string!(locale, activation.submit)}
                             </button>
                         </ActionForm>
                     })}
                 </Show>
             </Show>
-            <p>
-                <a href="/login">{t!(i18n, login.back)}</a>
-            </p>
-            <LanguageSwitch/>
-        </AuthPage>
     }
 }

@@ -3,10 +3,14 @@
 //! e-mailed code.
 
 mod activation;
+#[cfg(feature = "ssr")]
+mod language;
 mod recovery;
 mod sign_in;
 
 pub use activation::{Activate, ActivatePage, ActivationStart, CheckTemporaryCredentials};
+#[cfg(feature = "ssr")]
+pub use language::{choose_language, LOCALE_COOKIE};
 pub use recovery::{RecoverPage, RequestRecoveryCode, ResetPassword};
 pub use sign_in::{LoginPage, SignIn, SignOut, SignOutButton};
 

@@ -6,6 +6,7 @@
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError, FormField, NewPasswordFields};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
@@ -247,6 +248,22 @@ pub(crate) mod server {
 #[component]
 pub fn RecoverPage() -> impl IntoView {
     let i18n = use_i18n();
+    view! {
+        <AuthPage title=|l| td_string!(l, recovery.title)>
+            <RecoveryForms/>
+            <p>
+                <a href="/login">{t!(i18n, login.back)}</a>
+            </p>
+            <LanguageSwitch/>
+        </AuthPage>
+    }
+}
+
+/// Step one asks for the code; step two, shown after it without a reload,
+/// takes the code and the new password.
+#[island]
+fn RecoveryForms() -> impl IntoView {
+    let locale = use_locale();
     let request = ServerAction::<RequestRecoveryCode>::new();
     let request_error = action_error(request);
     let reset = ServerAction::<ResetPassword>::new();
@@ -266,15 +283,14 @@ pub fn RecoverPage() -> impl IntoView {
     });
     let done = move || matches!(reset.value().get(), Some(Ok(())));
     view! {
-        <AuthPage title=|l| td_string!(l, recovery.title)>
-            <Show when=move || !done() fallback=move || view! {
-                <p class="notice success" role="status">{t!(i18n, recovery.done)}</p>
-                <p><a class="button primary" href="/login">{t!(i18n, recovery.sign_in)}</a></p>
+        <Show when=move || !done() fallback=move || view! {
+                <p class="notice success" role="status">{td_string!(locale, recovery.done)}</p>
+                <p><a class="button primary" href="/login">{td_string!(locale, recovery.sign_in)}</a></p>
             }>
                 <Show
                     when=move || login.get().is_some()
                     fallback=move || view! {
-                        <p>{t!(i18n, recovery.step_one)}</p>
+                        <p>{td_string!(locale, recovery.step_one)}</p>
                         <ActionForm action=request attr:class="form" attr:novalidate=true>
                             <FormError error=request_error/>
                             <Field
@@ -283,13 +299,13 @@ pub fn RecoverPage() -> impl IntoView {
                                 error=request_error
                             />
                             <button type="submit" class="button primary" disabled=move || request.pending().get()>
-                                {t!(i18n, recovery.submit_step_one)}
+                                {td_string!(locale, recovery.submit_step_one)}
                             </button>
                         </ActionForm>
                     }
                 >
                     {move || login.get().map(|login| view! {
-                        <p class="notice" role="status">{t!(i18n, recovery.code_sent)}</p>
+                        <p class="notice" role="status">{td_string!(locale, recovery.code_sent)}</p>
                         <ActionForm action=reset attr:class="form" attr:novalidate=true>
                             <FormError error=reset_error/>
                             <input type="hidden" name="login" value=login/>
@@ -304,16 +320,11 @@ pub fn RecoverPage() -> impl IntoView {
                                 error=reset_error
                             />
                             <button type="submit" class="button primary" disabled=move || reset.pending().get()>
-                                {t!(i18n, recovery.submit)}
+                                {td_string!(locale, recovery.submit)}
                             </button>
                         </ActionForm>
                     })}
                 </Show>
             </Show>
-            <p>
-                <a href="/login">{t!(i18n, login.back)}</a>
-            </p>
-            <LanguageSwitch/>
-        </AuthPage>
     }
 }

@@ -4,9 +4,11 @@ use crate::clinic::{page_context, tel_href};
 use crate::error::AppError;
 use crate::forms::{action_error, reload_at, CredentialsFields, FormError};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 
 /// Signs a patient in: a new session, its token in a cookie. An unknown
 /// login and a wrong password get the same answer in the same time.
@@ -34,22 +36,9 @@ pub fn LoginPage() -> impl IntoView {
     }
     let clinic = page.clinic;
     let phone_href = tel_href(&clinic.help_phone);
-    let action = ServerAction::<SignIn>::new();
-    let error = action_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            reload_at("/");
-        }
-    });
     view! {
         <AuthPage title=|l| td_string!(l, login.title) brand=clinic.name>
-            <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <FormError error=error/>
-                <CredentialsFields error=error/>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {t!(i18n, login.submit)}
-                </button>
-            </ActionForm>
+            <SignInForm/>
             <p class="auth-links">
                 <a href="/recover">{t!(i18n, login.forgot)}</a>
                 <a href="/activate">{t!(i18n, login.activate)}</a>
@@ -63,19 +52,35 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// «Выход»: a form, so it works before the wasm loads too.
-#[component]
-pub fn SignOutButton() -> impl IntoView {
-    let i18n = use_i18n();
-    let action = ServerAction::<SignOut>::new();
+/// «Логин», «Пароль», «Войти»: on success the cabinet's start page.
+#[island]
+fn SignInForm() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let error = action_error(action);
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
-            reload_at("/login");
+            reload_at("/");
         }
     });
     view! {
-        <ActionForm action=action attr:class="sign-out">
-            <button type="submit" class="button link">{t!(i18n, login.sign_out)}</button>
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <FormError error=error/>
+            <CredentialsFields error=error/>
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                {td_string!(use_locale(), login.submit)}
+            </button>
         </ActionForm>
+    }
+}
+
+/// «Выход»: a plain form; the server ends the session and sends the browser
+/// to «Вход».
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form method="post" action=SignOut::url() class="sign-out">
+            <button type="submit" class="button link">{t!(i18n, login.sign_out)}</button>
+        </form>
     }
 }

@@ -6,24 +6,19 @@
 use super::sign_in::StaffSignOut;
 use crate::clinic::page_context;
 use crate::domain::StaffRole;
-use crate::forms::reload_at;
 use crate::i18n::{t, td_string, use_i18n};
 use crate::layout::DocumentTitle;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn as _;
 use leptos_router::components::{Outlet, A};
 
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let i18n = use_i18n();
     let page = page_context();
+    #[cfg(feature = "ssr")]
     if page.staff.is_none() {
-        #[cfg(feature = "ssr")]
         leptos_axum::redirect("/admin/login");
-        #[cfg(not(feature = "ssr"))]
-        {
-            let navigate = leptos_router::hooks::use_navigate();
-            Effect::new(move |_| navigate("/admin/login", Default::default()));
-        }
     }
     let staff = page.staff.clone();
     let may = move |role: StaffRole| {
@@ -31,12 +26,6 @@ pub fn AdminLayout() -> impl IntoView {
             .as_ref()
             .is_some_and(|s| s.roles.contains(&role) || s.roles.contains(&StaffRole::Admin))
     };
-    let sign_out = ServerAction::<StaffSignOut>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_out.value().get() {
-            reload_at("/admin/login");
-        }
-    });
     view! {
         <DocumentTitle text=move || td_string!(i18n.get_locale(), admin.title).to_owned()/>
         <header class="topbar admin">
@@ -46,9 +35,11 @@ pub fn AdminLayout() -> impl IntoView {
             </A>
             <div class="account">
                 <span class="account-name">{page.staff.as_ref().map(|s| s.full_name.clone())}</span>
-                <ActionForm action=sign_out attr:class="sign-out">
+                // A plain form: the server ends the session and sends the
+                // browser to the sign-in page.
+                <form method="post" action=StaffSignOut::url() class="sign-out">
                     <button type="submit" class="button link">{t!(i18n, login.sign_out)}</button>
-                </ActionForm>
+                </form>
             </div>
         </header>
         <nav class="admin-nav" aria-label=move || td_string!(i18n.get_locale(), admin.nav)>

@@ -6,6 +6,7 @@
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError, FormField};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use leptos::prelude::*;
 
@@ -51,15 +52,15 @@ mod server {
     }
 }
 
-#[component]
+#[island]
 pub fn DisableCabinetForm() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let action = ServerAction::<DisableCabinet>::new();
     let error = action_error(action);
     view! {
         <section class="card" aria-labelledby="disable-cabinet-title">
-            <h2 id="disable-cabinet-title">{t!(i18n, admin.disable_cabinet)}</h2>
-            <p class="field-hint">{t!(i18n, admin.disable_cabinet_hint)}</p>
+            <h2 id="disable-cabinet-title">{td_string!(locale, admin.disable_cabinet)}</h2>
+            <p class="field-hint">{td_string!(locale, admin.disable_cabinet_hint)}</p>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <FormError error=error/>
                 <Field
@@ -67,9 +68,9 @@ pub fn DisableCabinetForm() -> impl IntoView {
                     autocomplete="off"
                     error=error
                 />
-                <button type="submit" class="button">{t!(i18n, admin.disable_cabinet)}</button>
+                <button type="submit" class="button">{td_string!(locale, admin.disable_cabinet)}</button>
                 {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! {
-                    <p class="notice success" role="status">{t!(i18n, admin.cabinet_disabled)}</p>
+                    <p class="notice success" role="status">{td_string!(locale, admin.cabinet_disabled)}</p>
                 })}
             </ActionForm>
         </section>

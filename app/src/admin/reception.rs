@@ -5,7 +5,8 @@
 
 use crate::error::AppError;
 use crate::forms::{action_error, Field, FormError, FormField};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::td_string;
+use crate::islands::use_locale;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -191,17 +192,17 @@ mod server {
     }
 }
 
-#[component]
+#[island]
 pub fn OpenCabinetPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let action = ServerAction::<OpenCabinet>::new();
     let error = action_error(action);
     view! {
-        <h1 class="page-title">{t!(i18n, admin.open_cabinet)}</h1>
+        <h1 class="page-title">{td_string!(locale, admin.open_cabinet)}</h1>
         {move || match action.value().get() {
             Some(Ok(issued)) => view! { <IssuedSlip issued/> }.into_any(),
             _ => view! {
-                <p class="lead">{t!(i18n, admin.open_cabinet_intro)}</p>
+                <p class="lead">{td_string!(locale, admin.open_cabinet_intro)}</p>
                 <ActionForm action=action attr:class="form card" attr:novalidate=true>
                     <FormError error=error/>
                     <Field field=FormField::optional("full_name", |l| td_string!(l, admin.full_name)) autocomplete="off" error=error/>
@@ -212,7 +213,7 @@ pub fn OpenCabinetPage() -> impl IntoView {
                     <Field field=FormField::optional("agreement_email", |l| td_string!(l, admin.agreement_email)) input_type="email" error=error/>
                     <Field field=FormField::optional("sms_phone", |l| td_string!(l, admin.sms_phone)) input_type="tel" error=error/>
                     <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                        {t!(i18n, admin.issue)}
+                        {td_string!(locale, admin.issue)}
                     </button>
                 </ActionForm>
             }
@@ -224,7 +225,7 @@ pub fn OpenCabinetPage() -> impl IntoView {
 /// The slip to print for the patient: shown once, never again.
 #[component]
 fn IssuedSlip(issued: IssuedCredentials) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let print = move |_| {
         #[cfg(feature = "hydrate")]
         {
@@ -233,21 +234,21 @@ fn IssuedSlip(issued: IssuedCredentials) -> impl IntoView {
     };
     view! {
         <section class="card slip" aria-labelledby="slip-title">
-            <h2 id="slip-title">{t!(i18n, admin.slip_title)} " " {issued.patient_name.clone()}</h2>
+            <h2 id="slip-title">{td_string!(locale, admin.slip_title)} " " {issued.patient_name.clone()}</h2>
             <dl class="facts">
-                <dt>{t!(i18n, activation.temporary_login)}</dt>
+                <dt>{td_string!(locale, activation.temporary_login)}</dt>
                 <dd><code class="credential">{issued.login.clone()}</code></dd>
-                <dt>{t!(i18n, activation.temporary_password)}</dt>
+                <dt>{td_string!(locale, activation.temporary_password)}</dt>
                 <dd><code class="credential">{issued.password.clone()}</code></dd>
-                <dt>{t!(i18n, admin.valid_until)}</dt>
+                <dt>{td_string!(locale, admin.valid_until)}</dt>
                 <dd>{issued.valid_until.clone()}</dd>
             </dl>
-            <p>{t!(i18n, admin.slip_note)}</p>
-            <p class="field-hint">{t!(i18n, admin.shown_once)}</p>
+            <p>{td_string!(locale, admin.slip_note)}</p>
+            <p class="field-hint">{td_string!(locale, admin.shown_once)}</p>
             <p>
-                <button type="button" class="button primary" on:click=print>{t!(i18n, admin.print)}</button>
+                <button type="button" class="button primary" on:click=print>{td_string!(locale, admin.print)}</button>
                 " "
-                <a class="button" href="/admin/cabinets/new" rel="external">{t!(i18n, admin.next_patient)}</a>
+                <a class="button" href="/admin/cabinets/new" rel="external">{td_string!(locale, admin.next_patient)}</a>
             </p>
         </section>
     }

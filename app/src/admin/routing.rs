@@ -3,8 +3,9 @@
 //! already sent stay in the queue they went to.
 
 use crate::error::AppError;
-use crate::forms::{action_error, successes, FormError};
-use crate::i18n::{t, use_i18n};
+use crate::forms::{action_error, FormError};
+use crate::i18n::{t, td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::RequestKind;
 use leptos::prelude::*;
@@ -79,53 +80,59 @@ mod server {
     }
 }
 
-/// One form per kind: the department it goes to, and «Сохранить».
+/// The department each kind of request goes to.
 #[component]
 pub fn RoutingCard() -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SetKindDepartment>::new();
-    let error = action_error(save);
-    let saved = successes(save);
-    let routing = Resource::new(move || saved.get(), |_| request_routing());
+    let routing = Resource::new(|| (), |_| request_routing());
     view! {
         <section class="card" aria-labelledby="routes-title">
             <h2 id="routes-title">{t!(i18n, admin.routes)}</h2>
             <p class="field-hint">{t!(i18n, admin.routes_hint)}</p>
-            <FormError error=error/>
-            <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+            <Suspense fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
-                    let routing = match routing.await {
-                        Ok(routing) => routing,
-                        Err(error) => return view! { <LoadFailed error/> }.into_any(),
-                    };
-                    let departments = routing.departments.clone();
-                    routing
-                        .kinds
-                        .into_iter()
-                        .map(|(kind, current)| {
-                            let id = format!("route-{}", kind.as_str());
-                            let options = departments.clone();
-                            view! {
-                                <ActionForm action=save attr:class="route">
-                                    <input type="hidden" name="kind" value=kind.as_str()/>
-                                    <label for=id.clone()>{move || kind.label(i18n.get_locale())}</label>
-                                    <select id=id name="department">
-                                        {options
-                                            .into_iter()
-                                            .map(|(code, name)| {
-                                                let selected = code == current;
-                                                view! { <option value=code selected=selected>{name}</option> }
-                                            })
-                                            .collect_view()}
-                                    </select>
-                                    <button type="submit" class="button">{t!(i18n, settings.save)}</button>
-                                </ActionForm>
-                            }
-                        })
-                        .collect_view()
-                        .into_any()
+                    match routing.await {
+                        Ok(routing) => view! { <RoutingForms routing/> }.into_any(),
+                        Err(error) => view! { <LoadFailed error/> }.into_any(),
+                    }
                 })}
-            </Transition>
+            </Suspense>
         </section>
+    }
+}
+
+/// One form per kind: the department it goes to, and «Сохранить».
+#[island]
+fn RoutingForms(routing: Routing) -> impl IntoView {
+    let locale = use_locale();
+    let save = ServerAction::<SetKindDepartment>::new();
+    let error = action_error(save);
+    let departments = routing.departments.clone();
+    view! {
+        <FormError error=error/>
+        {routing
+            .kinds
+            .into_iter()
+            .map(|(kind, current)| {
+                let id = format!("route-{}", kind.as_str());
+                let options = departments.clone();
+                view! {
+                    <ActionForm action=save attr:class="route">
+                        <input type="hidden" name="kind" value=kind.as_str()/>
+                        <label for=id.clone()>{kind.label(locale)}</label>
+                        <select id=id name="department">
+                            {options
+                                .into_iter()
+                                .map(|(code, name)| {
+                                    let selected = code == current;
+                                    view! { <option value=code selected=selected>{name}</option> }
+                                })
+                                .collect_view()}
+                        </select>
+                        <button type="submit" class="button">{td_string!(locale, settings.save)}</button>
+                    </ActionForm>
+                }
+            })
+            .collect_view()}
     }
 }

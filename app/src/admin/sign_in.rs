@@ -4,7 +4,8 @@
 use crate::clinic::page_context;
 use crate::error::AppError;
 use crate::forms::{action_error, reload_at, CredentialsFields, FormError};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::td_string;
+use crate::islands::use_locale;
 use crate::layout::AuthPage;
 use leptos::prelude::*;
 
@@ -23,12 +24,22 @@ pub async fn staff_sign_out() -> Result<(), AppError> {
 
 #[component]
 pub fn AdminLoginPage() -> impl IntoView {
-    let i18n = use_i18n();
     let page = page_context();
     #[cfg(feature = "ssr")]
     if page.staff.is_some() {
         leptos_axum::redirect("/admin");
     }
+    view! {
+        <AuthPage title=|l| td_string!(l, admin.sign_in_title) brand=page.clinic.name>
+            <StaffSignInForm/>
+        </AuthPage>
+    }
+}
+
+/// The staff member's «Логин», «Пароль», «Войти»: on success the module's
+/// start page.
+#[island]
+fn StaffSignInForm() -> impl IntoView {
     let action = ServerAction::<StaffSignIn>::new();
     let error = action_error(action);
     Effect::new(move |_| {
@@ -37,14 +48,12 @@ pub fn AdminLoginPage() -> impl IntoView {
         }
     });
     view! {
-        <AuthPage title=|l| td_string!(l, admin.sign_in_title) brand=page.clinic.name>
-            <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <FormError error=error/>
-                <CredentialsFields error=error/>
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {t!(i18n, login.submit)}
-                </button>
-            </ActionForm>
-        </AuthPage>
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <FormError error=error/>
+            <CredentialsFields error=error/>
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                {td_string!(use_locale(), login.submit)}
+            </button>
+        </ActionForm>
     }
 }

@@ -6,6 +6,7 @@ use crate::domain::StaffRole;
 use crate::error::AppError;
 use crate::forms::{action_error, labeller, successes, Field, FormError, FormField};
 use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::islands::{reloaded, use_locale};
 use crate::pages::LoadFailed;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -266,21 +267,21 @@ fn RoleChoices(
     all_departments: Vec<DepartmentInfo>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let problem = move || error.get().and_then(|e| e.problem_of("roles"));
     view! {
         <fieldset class="choices">
-            <legend>{t!(i18n, admin.roles)}</legend>
+            <legend>{td_string!(locale, admin.roles)}</legend>
             {StaffRole::ALL.into_iter().map(|role| view! {
                 <label class="choice">
                     <input type="checkbox" name=format!("roles[{}]", role.as_str()) checked=roles.contains(&role)/>
-                    {move || role_label(role, i18n.get_locale())}
+                    {move || role_label(role, locale)}
                 </label>
             }).collect_view()}
-            <p class="field-error" aria-live="polite">{move || problem().map(|p| p.message(i18n.get_locale()))}</p>
+            <p class="field-error" aria-live="polite">{move || problem().map(|p| p.message(locale))}</p>
         </fieldset>
         <fieldset class="choices">
-            <legend>{t!(i18n, admin.departments)}</legend>
+            <legend>{td_string!(locale, admin.departments)}</legend>
             {all_departments.into_iter().map(|department| view! {
                 <label class="choice">
                     <input type="checkbox" name=format!("departments[{}]", department.code) checked=departments.contains(&department.code)/>
@@ -294,75 +295,86 @@ fn RoleChoices(
 #[component]
 pub fn StaffPage() -> impl IntoView {
     let i18n = use_i18n();
-    let create = ServerAction::<CreateStaff>::new();
-    let update = ServerAction::<UpdateStaff>::new();
-    let disable = ServerAction::<DisableStaff>::new();
-    let (created, updated, disabled) = (successes(create), successes(update), successes(disable));
-    let overview = Resource::new(
-        move || (created.get(), updated.get(), disabled.get()),
-        |_| load_staff_overview(),
-    );
-    let create_error = action_error(create);
-    let update_error = action_error(update);
-    let label = labeller();
+    let overview = Resource::new(|| (), |_| load_staff_overview());
     view! {
         <h1 class="page-title">{t!(i18n, admin.staff)}</h1>
         <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
             {move || Suspend::new(async move {
-                let overview = match overview.await {
-                    Ok(overview) => overview,
-                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
-                };
-                let departments = overview.departments.clone();
-                view! {
-                    <FormError error=update_error/>
-                    <ul class="staff-list">
-                        {overview.staff.into_iter().map(|member| {
-                            let all = departments.clone();
-                            view! {
-                                <li class="card staff-member" class:disabled=member.disabled>
-                                    <h2>{member.full_name.clone()} " "<span class="field-hint">{member.login.clone()}</span></h2>
-                                    {if member.disabled {
-                                        view! { <p class="badge">{t!(i18n, admin.disabled)}</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <ActionForm action=update attr:class="form">
-                                                <input type="hidden" name="staff_id" value=member.id/>
-                                                <RoleChoices roles=member.roles.clone() departments=member.departments.clone() all_departments=all error=Signal::stored(None)/>
-                                                <button type="submit" class="button">{t!(i18n, admin.save_roles)}</button>
-                                            </ActionForm>
-                                            <ActionForm action=disable>
-                                                <input type="hidden" name="staff_id" value=member.id/>
-                                                <button type="submit" class="button">{t!(i18n, admin.disable)}</button>
-                                            </ActionForm>
-                                        }
-                                        .into_any()
-                                    }}
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                    <section class="card" aria-labelledby="new-staff-title">
-                        <h2 id="new-staff-title">{t!(i18n, admin.new_staff)}</h2>
-                        <ActionForm action=create attr:class="form" attr:novalidate=true>
-                            <FormError error=create_error/>
-                            <Field field=FormField::optional("full_name", |l| td_string!(l, admin.full_name)) autocomplete="off" error=create_error/>
-                            <Field field=FormField::optional("login", |l| td_string!(l, login.login)) autocomplete="off" error=create_error/>
-                            <Field
-                                field=FormField::optional("password", |l| td_string!(l, admin.first_password))
-                                hint=label(|l| td_string!(l, new_password.hint))
-                                input_type="text"
-                                autocomplete="off"
-                                error=create_error
-                            />
-                            <RoleChoices roles=Vec::new() departments=Vec::new() all_departments=departments error=create_error/>
-                            <button type="submit" class="button primary">{t!(i18n, admin.create)}</button>
-                        </ActionForm>
-                    </section>
+                match overview.await {
+                    Ok(overview) => view! { <StaffManager overview/> }.into_any(),
+                    Err(error) => view! { <LoadFailed error/> }.into_any(),
                 }
-                .into_any()
             })}
         </Suspense>
         <super::routing::RoutingCard/>
+    }
+}
+
+/// The staff accounts with their roles and departments, «Отключить», and a
+/// new account; the list is read again after each change.
+#[island]
+fn StaffManager(overview: StaffOverview) -> impl IntoView {
+    let locale = use_locale();
+    let create = ServerAction::<CreateStaff>::new();
+    let update = ServerAction::<UpdateStaff>::new();
+    let disable = ServerAction::<DisableStaff>::new();
+    let (created, updated, disabled) = (successes(create), successes(update), successes(disable));
+    let overview = reloaded(
+        overview,
+        move || created.get() + updated.get() + disabled.get() > 0,
+        load_staff_overview,
+    );
+    let create_error = action_error(create);
+    let update_error = action_error(update);
+    let label = labeller();
+    move || {
+        let overview = overview.get();
+        let departments = overview.departments.clone();
+        view! {
+            <FormError error=update_error/>
+            <ul class="staff-list">
+                {overview.staff.into_iter().map(|member| {
+                    let all = departments.clone();
+                    view! {
+                        <li class="card staff-member" class:disabled=member.disabled>
+                            <h2>{member.full_name.clone()} " "<span class="field-hint">{member.login.clone()}</span></h2>
+                            {if member.disabled {
+                                view! { <p class="badge">{td_string!(locale, admin.disabled)}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=update attr:class="form">
+                                        <input type="hidden" name="staff_id" value=member.id/>
+                                        <RoleChoices roles=member.roles.clone() departments=member.departments.clone() all_departments=all error=Signal::stored(None)/>
+                                        <button type="submit" class="button">{td_string!(locale, admin.save_roles)}</button>
+                                    </ActionForm>
+                                    <ActionForm action=disable>
+                                        <input type="hidden" name="staff_id" value=member.id/>
+                                        <button type="submit" class="button">{td_string!(locale, admin.disable)}</button>
+                                    </ActionForm>
+                                }
+                                .into_any()
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <section class="card" aria-labelledby="new-staff-title">
+                <h2 id="new-staff-title">{td_string!(locale, admin.new_staff)}</h2>
+                <ActionForm action=create attr:class="form" attr:novalidate=true>
+                    <FormError error=create_error/>
+                    <Field field=FormField::optional("full_name", |l| td_string!(l, admin.full_name)) autocomplete="off" error=create_error/>
+                    <Field field=FormField::optional("login", |l| td_string!(l, login.login)) autocomplete="off" error=create_error/>
+                    <Field
+                        field=FormField::optional("password", |l| td_string!(l, admin.first_password))
+                        hint=label(|l| td_string!(l, new_password.hint))
+                        input_type="text"
+                        autocomplete="off"
+                        error=create_error
+                    />
+                    <RoleChoices roles=Vec::new() departments=Vec::new() all_departments=departments error=create_error/>
+                    <button type="submit" class="button primary">{td_string!(locale, admin.create)}</button>
+                </ActionForm>
+            </section>
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod kinds;
 use crate::domain::request::RequestStatus;
 use crate::error::AppError;
 use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::islands::{reloaded, use_locale};
 use crate::pages::LoadFailed;
 use kinds::{RequestContent, RequestKind};
 use leptos::prelude::*;
@@ -188,10 +189,9 @@ pub fn request_path(number: &str) -> String {
 /// The status as a coloured label (the colour only repeats the word).
 #[component]
 pub fn StatusBadge(status: RequestStatus) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <span class=format!("status status-{}", status.as_str())>
-            {move || status_label(status, i18n.get_locale())}
+            {status_label(status, use_locale())}
         </span>
     }
 }
@@ -199,9 +199,9 @@ pub fn StatusBadge(status: RequestStatus) -> impl IntoView {
 /// A list of requests, each opening its own page.
 #[component]
 pub fn RequestList(requests: Vec<RequestSummary>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     if requests.is_empty() {
-        return view! { <p class="empty">{t!(i18n, request.none)}</p> }.into_any();
+        return view! { <p class="empty">{td_string!(locale, request.none)}</p> }.into_any();
     }
     view! {
         <ul class="request-list">
@@ -213,12 +213,12 @@ pub fn RequestList(requests: Vec<RequestSummary>) -> impl IntoView {
                         <li class="request-item">
                             <a href=href class="request-link">
                                 <span class="request-head">
-                                    <strong class="request-number">{request.number.clone()}</strong>
+                                    <strong class="request-number">{request.number}</strong>
                                     <StatusBadge status=request.status/>
                                 </span>
-                                <span class="request-kind">{move || request.kind.label(i18n.get_locale())}</span>
-                                <span class="request-summary">{request.summary.clone()}</span>
-                                <span class="field-hint">{t!(i18n, request.sent_at)} " " {request.sent.clone()}</span>
+                                <span class="request-kind">{request.kind.label(locale)}</span>
+                                <span class="request-summary">{request.summary}</span>
+                                <span class="field-hint">{td_string!(locale, request.sent_at)} " " {request.sent}</span>
                             </a>
                         </li>
                     }
@@ -229,29 +229,68 @@ pub fn RequestList(requests: Vec<RequestSummary>) -> impl IntoView {
     .into_any()
 }
 
-/// The requests `requests` loads, as [`RequestList`]: a skeleton until they
-/// first arrive, the list kept while they load again, the error if it fails.
+/// The requests `requests` loads, as a [`LiveRequestList`]: a skeleton until
+/// they arrive, the error if it fails.
 #[component]
 pub fn LoadedRequestList(
     requests: Resource<Result<Vec<RequestSummary>, AppError>>,
+    /// The filter the list was loaded with, to load it again.
+    kind: String,
+    status: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
-            {move || Suspend::new(async move {
+        <Suspense fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+            {move || {
+            let (kind, status) = (kind.clone(), status.clone());
+            Suspend::new(async move {
                 match requests.await {
-                    Ok(list) => view! { <RequestList requests=list/> }.into_any(),
+                    Ok(list) => view! { <LiveRequestList kind status list/> }.into_any(),
                     Err(error) => view! { <LoadFailed error/> }.into_any(),
                 }
-            })}
-        </Transition>
+            })
+            }}
+        </Suspense>
+    }
+}
+
+/// A list of the patient's requests (of `kind` and `status`, empty for
+/// all) that follows their changes while the page is open: it says which
+/// request changed and loads the list again.
+#[island]
+pub fn LiveRequestList(kind: String, status: String, list: Vec<RequestSummary>) -> impl IntoView {
+    let news = request_news();
+    let list = reloaded(
+        list,
+        move || news.get().is_some(),
+        move || my_requests(kind.clone(), status.clone()),
+    );
+    view! {
+        <NewsNotice news/>
+        {move || view! { <RequestList requests=list.get()/> }}
+    }
+}
+
+/// Says which request changed, for screen readers and the eye alike.
+#[component]
+pub fn NewsNotice(news: ReadSignal<Option<RequestNews>>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <p class="live-news" role="status" aria-live="polite">
+            {move || news.get().and_then(|news| news.status.map(|status| format!(
+                "{} {}: {}",
+                td_string!(locale, request.changed),
+                news.number,
+                status_label(status, locale),
+            )))}
+        </p>
     }
 }
 
 /// The statuses a request has had, oldest first, with staff comments.
 #[component]
 pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
         <ol class="timeline">
             {history
@@ -261,13 +300,13 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
                         <li class="timeline-entry">
                             <StatusBadge status=entry.status/>
                             <span class="field-hint">
-                                {entry.at.clone()}
-                                {entry.staff_name.clone().map(|name| format!(" · {name}"))}
+                                {entry.at}
+                                {entry.staff_name.map(|name| format!(" · {name}"))}
                             </span>
                             {(!entry.comment.is_empty()).then(|| view! {
                                 <p class="timeline-comment">
-                                    <span class="visually-hidden">{t!(i18n, request.comment)} " "</span>
-                                    {entry.comment.clone()}
+                                    <span class="visually-hidden">{td_string!(locale, request.comment)} " "</span>
+                                    {entry.comment}
                                 </p>
                             })}
                         </li>
@@ -281,57 +320,28 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
 /// What the patient sent, fact by fact, with the form's labels.
 #[component]
 pub fn RequestContentView(content: RequestContent) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        let facts = content
-            .facts(i18n.get_locale())
-            .into_iter()
-            .map(|fact| view! { <dt>{fact.label}</dt> <dd>{fact.value}</dd> })
-            .collect_view();
-        view! { <dl class="facts">{facts}</dl> }
-    }
+    let facts = content
+        .facts(use_locale())
+        .into_iter()
+        .map(|fact| view! { <dt>{fact.label}</dt> <dd>{fact.value}</dd> })
+        .collect_view();
+    view! { <dl class="facts">{facts}</dl> }
 }
 
-/// The hidden input with a form's idempotency key: made once per form
-/// shown — by the server while it renders, so the form works before the
-/// wasm loads; by the browser for a page it builds itself — so the same
-/// form sent twice is one request.
+/// The hidden input with a form's idempotency key, so the same form sent
+/// twice is one request. The server makes the key while it renders the form
+/// ([`FormStart`]), so the form works before the wasm loads.
 #[component]
-pub fn FormKey() -> impl IntoView {
-    let key = SharedValue::new(new_key).into_inner();
+pub fn FormKey(key: String) -> impl IntoView {
     view! { <input type="hidden" name="idempotency_key" value=key/> }
 }
 
-#[cfg(feature = "ssr")]
-fn new_key() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
-#[cfg(not(feature = "ssr"))]
-fn new_key() -> String {
-    let mut bytes = [0u8; 16];
-    #[cfg(feature = "hydrate")]
-    {
-        let filled = window()
-            .crypto()
-            .ok()
-            .is_some_and(|crypto| crypto.get_random_values_with_u8_array(&mut bytes).is_ok());
-        // Never one key for every form: without the crypto API (a very old
-        // browser), the time and Math.random will do for telling forms apart.
-        if !filled {
-            let seed = format!("{}{}", js_sys::Date::now(), js_sys::Math::random());
-            for (byte, digit) in bytes.iter_mut().zip(seed.bytes().rev()) {
-                *byte = digit;
-            }
-        }
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// How a request form starts: with what the patient typed before a plain
-/// post of it came back with a mistake (`draft`), or empty.
+/// How a request form starts: its idempotency key, and what the patient
+/// typed before a plain post of it came back with a mistake (`draft`).
+/// Made by the server and handed to the form's island.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct FormStart {
+    pub key: String,
     pub draft: HashMap<String, String>,
 }
 
@@ -346,23 +356,37 @@ impl FormStart {
     }
 }
 
-/// Loads the draft of `form` when the page came back from a plain post
-/// with a mistake (leptos puts `__err` in the address).
+/// Makes how the form `form` starts: a new key, and the draft when the page
+/// came back from a plain post with a mistake (leptos puts `__err` in the
+/// address).
 pub fn form_start(form: &'static str) -> Resource<Result<FormStart, AppError>> {
     let came_back =
         leptos_router::hooks::use_query_map().with_untracked(|query| query.get("__err").is_some());
     Resource::new(
         || (),
         move |_| async move {
-            if came_back {
-                form_draft(form.to_owned())
-                    .await
-                    .map(|draft| FormStart { draft })
+            let draft = if came_back {
+                form_draft(form.to_owned()).await?
             } else {
-                Ok(FormStart::default())
-            }
+                HashMap::new()
+            };
+            Ok(FormStart {
+                key: new_key(),
+                draft,
+            })
         },
     )
+}
+
+#[cfg(feature = "ssr")]
+fn new_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// Pages render on the server only.
+#[cfg(not(feature = "ssr"))]
+fn new_key() -> String {
+    String::new()
 }
 
 /// Once `action` has sent its request, shows the new request's page.
@@ -374,13 +398,9 @@ where
         + Sync
         + 'static,
 {
-    let navigate = leptos_router::hooks::use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(number)) = action.value().get() {
-            navigate(
-                &format!("{}?sent=1", request_path(&number)),
-                Default::default(),
-            );
+            crate::forms::reload_at(&format!("{}?sent=1", request_path(&number)));
         }
     });
 }

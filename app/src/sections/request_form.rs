@@ -5,7 +5,7 @@
 use crate::i18n::{t, use_i18n};
 use crate::layout::PageTitle;
 use crate::requests::kinds::RequestKind;
-use crate::requests::{my_requests, request_news, LoadedRequestList};
+use crate::requests::{my_requests, LoadedRequestList};
 use crate::sections::Section;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -35,18 +35,16 @@ pub fn RequestSection(section: Section, kind: RequestKind, form: fn() -> AnyView
     }
 }
 
-/// The patient's requests of one kind, newest first, refreshed whenever
-/// one of their requests changes.
+/// The patient's requests of one kind, newest first, followed live.
 #[component]
 fn SectionRequests(kind: RequestKind) -> impl IntoView {
     let i18n = use_i18n();
-    let news = request_news();
     let requests = Resource::new(
-        move || news.get(),
+        || (),
         move |_| my_requests(kind.as_str().to_owned(), String::new()),
     );
     view! {
-        <LoadedRequestList requests/>
+        <LoadedRequestList requests kind=kind.as_str().to_owned() status=String::new()/>
         <p><A href=Section::Requests.path()>{t!(i18n, request.all_requests)}</A></p>
     }
 }

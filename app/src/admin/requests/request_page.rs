@@ -2,11 +2,12 @@
 //! the patient and agreement contacts, the history, «Взять в работу» and
 //! the status change with a comment to the patient.
 
-use super::{staff_request, ChangeRequestStatus, TakeRequest};
+use super::{staff_request, staff_request_path, ChangeRequestStatus, TakeRequest};
 use crate::forms::{
-    action_error, labeller, successes, FormError, FormField, SelectField, TextArea,
+    action_error, labeller, reload_at, FormError, FormField, SelectField, TextArea,
 };
 use crate::i18n::{t, td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::{status_label, RequestContentView, StatusBadge, Timeline};
 use leptos::prelude::*;
@@ -18,16 +19,10 @@ pub fn StaffRequestPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let number = Memo::new(move |_| params.with(|p| p.get("number").unwrap_or_default()));
-    let change = ServerAction::<ChangeRequestStatus>::new();
+    // «Взять в работу» is a plain form: the server answers with this page.
     let take = ServerAction::<TakeRequest>::new();
-    let change_error = action_error(change);
     let take_error = action_error(take);
-    let (changed, taken) = (successes(change), successes(take));
-    let request = Resource::new(
-        move || (number.get(), changed.get(), taken.get()),
-        |(number, _, _)| staff_request(number),
-    );
-    let label = labeller();
+    let request = Resource::new(move || number.get(), staff_request);
     view! {
         <p><a href="/admin/requests">{t!(i18n, admin.back_to_queue)}</a></p>
         <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
@@ -77,23 +72,44 @@ pub fn StaffRequestPage() -> impl IntoView {
                         <h2 id="history-title">{t!(i18n, request.history)}</h2>
                         <Timeline history=detail.history.clone()/>
                         {(!statuses.is_empty()).then(|| view! {
-                            <ActionForm action=change attr:class="form" attr:novalidate=true>
-                                <input type="hidden" name="number" value=detail.number.clone()/>
-                                <FormError error=change_error/>
-                                <SelectField field=FormField::required("status", |l| td_string!(l, admin.new_status)) options=statuses.clone() error=change_error/>
-                                <TextArea
-                                    field=FormField::optional("comment", |l| td_string!(l, admin.comment_to_patient))
-                                    hint=label(|l| td_string!(l, admin.comment_hint))
-                                    max=crate::domain::request::LONG_TEXT_MAX
-                                    error=change_error
-                                />
-                                <button type="submit" class="button primary" disabled=move || change.pending().get()>{t!(i18n, admin.change_status)}</button>
-                            </ActionForm>
+                            <StatusChangeForm number=detail.number.clone() statuses/>
                         })}
                     </section>
                 }
                 .into_any()
             })}
         </Transition>
+    }
+}
+
+/// «Новый статус» and «Комментарий пациенту»: a mistake shows at its field
+/// with what was chosen and typed kept; on success the page loads again.
+#[island]
+fn StatusChangeForm(number: String, statuses: Vec<(String, String)>) -> impl IntoView {
+    let locale = use_locale();
+    let change = ServerAction::<ChangeRequestStatus>::new();
+    let error = action_error(change);
+    let label = labeller();
+    let page = staff_request_path(&number);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = change.value().get() {
+            reload_at(&page);
+        }
+    });
+    view! {
+        <ActionForm action=change attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="number" value=number/>
+            <FormError error=error/>
+            <SelectField field=FormField::required("status", |l| td_string!(l, admin.new_status)) options=statuses error=error/>
+            <TextArea
+                field=FormField::optional("comment", |l| td_string!(l, admin.comment_to_patient))
+                hint=label(|l| td_string!(l, admin.comment_hint))
+                max=crate::domain::request::LONG_TEXT_MAX
+                error=error
+            />
+            <button type="submit" class="button primary" disabled=move || change.pending().get()>
+                {td_string!(locale, admin.change_status)}
+            </button>
+        </ActionForm>
     }
 }

@@ -10,10 +10,11 @@ use crate::forms::{
     action_error, labeller, Field, RequestFormHead, SelectField, SubmitButton, TextArea,
 };
 use crate::i18n::{td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::booking::BookingForm;
 use crate::requests::kinds::{ClinicChoice, KindForm, RequestKind, TimeOfDay};
-use crate::requests::{form_start, show_sent_request};
+use crate::requests::{form_start, show_sent_request, FormStart};
 use crate::sections::Section;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -94,91 +95,99 @@ pub fn BookingPage() -> impl IntoView {
         <RequestSection
             section=Section::Booking
             kind=RequestKind::Booking
-            form=|| view! { <BookingFormView/> }.into_any()
+            form=|| view! { <BookingFormLoader/> }.into_any()
         />
     }
 }
 
+/// Loads what the form offers and how it starts; the form is an island.
 #[component]
-fn BookingFormView() -> impl IntoView {
+fn BookingFormLoader() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SendBooking>::new();
-    let error = action_error(action);
-    show_sent_request(action);
     let prefilled_reason =
         leptos_router::hooks::use_query_map().with_untracked(|query| query.get("reason"));
     let start = form_start(BookingForm::NAME);
     let options = Resource::new(|| (), |_| booking_options());
-    let label = labeller();
     view! {
         <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
             {move || {
             let prefilled_reason = prefilled_reason.clone();
             Suspend::new(async move {
-                let (start, options) = match (start.await, options.await) {
-                    (Ok(start), Ok(options)) => (start, options),
-                    (Err(error), _) | (_, Err(error)) => {
-                        return view! { <LoadFailed error/> }.into_any();
+                match (start.await, options.await) {
+                    (Ok(mut start), Ok(options)) => {
+                        if let Some(reason) = prefilled_reason {
+                            start.draft.entry(BookingForm::reason.name.to_owned()).or_insert(reason);
+                        }
+                        view! { <BookingFormView start options/> }.into_any()
                     }
-                };
-                let clinics = options
-                    .clinics
-                    .iter()
-                    .map(|c| (c.code.clone(), c.name.clone()))
-                    .collect();
-                let times = TimeOfDay::ALL
-                    .into_iter()
-                    .map(|t| (t.as_str().to_owned(), t.label(i18n.get_locale()).to_owned()))
-                    .collect();
-                view! {
-                    <ActionForm action=action attr:class="form" attr:novalidate=true>
-                        <RequestFormHead error=error fields=BookingForm::FIELDS/>
-                        <p class="field-hint">{td_string!(i18n.get_locale(), form.required_note)}</p>
-                        <TextArea
-                            field=BookingForm::reason
-                            hint=label(|l| td_string!(l, booking.reason_hint))
-                            value=start.value(BookingForm::reason, prefilled_reason.clone())
-                            max=LONG_TEXT_MAX
-                            error=error
-                        />
-                        <Field
-                            field=BookingForm::desired_date
-                            input_type="date"
-                            value=start.value(BookingForm::desired_date, None)
-                            min=options.first_day.clone()
-                            max=options.last_day.clone()
-                            error=error
-                        />
-                        <Field
-                            field=BookingForm::specialist
-                            hint=label(|l| td_string!(l, booking.specialist_hint))
-                            value=start.value(BookingForm::specialist, None)
-                            error=error
-                        />
-                        <SelectField
-                            field=BookingForm::clinic
-                            options=clinics
-                            value=start.value(BookingForm::clinic, None)
-                            error=error
-                        />
-                        <SelectField
-                            field=BookingForm::time_of_day
-                            options=times
-                            value=start.value(BookingForm::time_of_day, None)
-                            error=error
-                        />
-                        <TextArea
-                            field=BookingForm::comment
-                            value=start.value(BookingForm::comment, None)
-                            max=LONG_TEXT_MAX
-                            error=error
-                        />
-                        <SubmitButton label=label(|l| td_string!(l, request.send)) pending=action.pending()/>
-                    </ActionForm>
+                    (Err(error), _) | (_, Err(error)) => view! { <LoadFailed error/> }.into_any(),
                 }
-                .into_any()
             })
             }}
         </Suspense>
+    }
+}
+
+#[island]
+fn BookingFormView(start: FormStart, options: BookingChoices) -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<SendBooking>::new();
+    let error = action_error(action);
+    show_sent_request(action);
+    let label = labeller();
+    let clinics = options
+        .clinics
+        .iter()
+        .map(|c| (c.code.clone(), c.name.clone()))
+        .collect();
+    let times = TimeOfDay::ALL
+        .into_iter()
+        .map(|t| (t.as_str().to_owned(), t.label(locale).to_owned()))
+        .collect();
+    view! {
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <RequestFormHead key=start.key.clone() error=error fields=BookingForm::FIELDS/>
+            <p class="field-hint">{td_string!(locale, form.required_note)}</p>
+            <TextArea
+                field=BookingForm::reason
+                hint=label(|l| td_string!(l, booking.reason_hint))
+                value=start.value(BookingForm::reason, None)
+                max=LONG_TEXT_MAX
+                error=error
+            />
+            <Field
+                field=BookingForm::desired_date
+                input_type="date"
+                value=start.value(BookingForm::desired_date, None)
+                min=options.first_day.clone()
+                max=options.last_day.clone()
+                error=error
+            />
+            <Field
+                field=BookingForm::specialist
+                hint=label(|l| td_string!(l, booking.specialist_hint))
+                value=start.value(BookingForm::specialist, None)
+                error=error
+            />
+            <SelectField
+                field=BookingForm::clinic
+                options=clinics
+                value=start.value(BookingForm::clinic, None)
+                error=error
+            />
+            <SelectField
+                field=BookingForm::time_of_day
+                options=times
+                value=start.value(BookingForm::time_of_day, None)
+                error=error
+            />
+            <TextArea
+                field=BookingForm::comment
+                value=start.value(BookingForm::comment, None)
+                max=LONG_TEXT_MAX
+                error=error
+            />
+            <SubmitButton label=label(|l| td_string!(l, request.send)) pending=action.pending()/>
+        </ActionForm>
     }
 }

@@ -7,10 +7,11 @@ use crate::domain::request::LONG_TEXT_MAX;
 use crate::error::AppError;
 use crate::forms::{action_error, labeller, RequestFormHead, SelectField, SubmitButton, TextArea};
 use crate::i18n::{td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::feedback::{FeedbackForm, FeedbackType};
 use crate::requests::kinds::{KindForm, RequestKind};
-use crate::requests::{form_start, show_sent_request};
+use crate::requests::{form_start, show_sent_request, FormStart};
 use crate::sections::Section;
 use leptos::prelude::*;
 
@@ -46,51 +47,56 @@ pub fn FeedbackPage() -> impl IntoView {
         <RequestSection
             section=Section::Feedback
             kind=RequestKind::Feedback
-            form=|| view! { <FeedbackFormView/> }.into_any()
+            form=|| view! { <FeedbackFormLoader/> }.into_any()
         />
     }
 }
 
+/// Loads how the form starts; the form is an island.
 #[component]
-fn FeedbackFormView() -> impl IntoView {
+fn FeedbackFormLoader() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SendFeedback>::new();
-    let error = action_error(action);
-    show_sent_request(action);
     let start = form_start(FeedbackForm::NAME);
-    let label = labeller();
     view! {
         <p class="lead">{move || td_string!(i18n.get_locale(), feedback.intro)}</p>
         <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
             {move || Suspend::new(async move {
-                let start = match start.await {
-                    Ok(start) => start,
-                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
-                };
-                let types = FeedbackType::ALL
-                    .into_iter()
-                    .map(|t| (t.as_str().to_owned(), t.label(i18n.get_locale()).to_owned()))
-                    .collect();
-                view! {
-                    <ActionForm action=action attr:class="form" attr:novalidate=true>
-                        <RequestFormHead error=error fields=FeedbackForm::FIELDS/>
-                        <SelectField
-                            field=FeedbackForm::feedback_type
-                            options=types
-                            value=start.value(FeedbackForm::feedback_type, None)
-                            error=error
-                        />
-                        <TextArea
-                            field=FeedbackForm::message
-                            value=start.value(FeedbackForm::message, None)
-                            max=LONG_TEXT_MAX
-                            error=error
-                        />
-                        <SubmitButton label=label(|l| td_string!(l, feedback.send)) pending=action.pending()/>
-                    </ActionForm>
+                match start.await {
+                    Ok(start) => view! { <FeedbackFormView start/> }.into_any(),
+                    Err(error) => view! { <LoadFailed error/> }.into_any(),
                 }
-                .into_any()
             })}
         </Suspense>
+    }
+}
+
+#[island]
+fn FeedbackFormView(start: FormStart) -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<SendFeedback>::new();
+    let error = action_error(action);
+    show_sent_request(action);
+    let label = labeller();
+    let types = FeedbackType::ALL
+        .into_iter()
+        .map(|t| (t.as_str().to_owned(), t.label(locale).to_owned()))
+        .collect();
+    view! {
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <RequestFormHead key=start.key.clone() error=error fields=FeedbackForm::FIELDS/>
+            <SelectField
+                field=FeedbackForm::feedback_type
+                options=types
+                value=start.value(FeedbackForm::feedback_type, None)
+                error=error
+            />
+            <TextArea
+                field=FeedbackForm::message
+                value=start.value(FeedbackForm::message, None)
+                max=LONG_TEXT_MAX
+                error=error
+            />
+            <SubmitButton label=label(|l| td_string!(l, feedback.send)) pending=action.pending()/>
+        </ActionForm>
     }
 }

@@ -9,10 +9,11 @@ use crate::forms::{
     action_error, labeller, Field, FormField, RequestFormHead, SubmitButton, TextArea,
 };
 use crate::i18n::{td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::home_visit::HomeVisitForm;
 use crate::requests::kinds::{KindForm, RequestKind};
-use crate::requests::{form_start, show_sent_request};
+use crate::requests::{form_start, show_sent_request, FormStart};
 use crate::sections::Section;
 use leptos::prelude::*;
 
@@ -48,74 +49,81 @@ pub fn HomeVisitPage() -> impl IntoView {
         <RequestSection
             section=Section::HomeVisit
             kind=RequestKind::HomeVisit
-            form=|| view! { <HomeVisitFormView/> }.into_any()
+            form=|| view! { <HomeVisitFormLoader/> }.into_any()
         />
     }
 }
 
+/// Loads how the form starts; the form is an island.
 #[component]
-fn HomeVisitFormView() -> impl IntoView {
+fn HomeVisitFormLoader() -> impl IntoView {
     let i18n = use_i18n();
-    let action = ServerAction::<SendHomeVisit>::new();
-    let error = action_error(action);
-    show_sent_request(action);
     let start = form_start(HomeVisitForm::NAME);
-    let label = labeller();
     view! {
         <p class="lead">{move || td_string!(i18n.get_locale(), home_visit.intro)}</p>
         <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
             {move || Suspend::new(async move {
-                let start = match start.await {
-                    Ok(start) => start,
-                    Err(error) => return view! { <LoadFailed error/> }.into_any(),
-                };
-                let short = {
-                    let start = start.clone();
-                    move |field: FormField| view! {
-                        <Field field value=start.value(field, None) error=error/>
-                    }
-                };
-                view! {
-                    <ActionForm action=action attr:class="form" attr:novalidate=true>
-                        <RequestFormHead error=error fields=HomeVisitForm::FIELDS/>
-                        <p class="field-hint">{td_string!(i18n.get_locale(), form.required_note)}</p>
-                        <Field
-                            field=HomeVisitForm::phone
-                            hint=label(|l| td_string!(l, home_visit.phone_hint))
-                            input_type="tel"
-                            autocomplete="tel"
-                            value=start.value(HomeVisitForm::phone, None)
-                            error=error
-                        />
-                        {short(HomeVisitForm::street)}
-                        <div class="field-row">
-                            {short(HomeVisitForm::house)}
-                            {short(HomeVisitForm::building)}
-                            {short(HomeVisitForm::apartment)}
-                        </div>
-                        <div class="field-row">
-                            {short(HomeVisitForm::entrance)}
-                            {short(HomeVisitForm::floor)}
-                            {short(HomeVisitForm::intercom)}
-                        </div>
-                        <TextArea
-                            field=HomeVisitForm::reason
-                            value=start.value(HomeVisitForm::reason, None)
-                            max=LONG_TEXT_MAX
-                            error=error
-                        />
-                        {short(HomeVisitForm::desired_time)}
-                        <TextArea
-                            field=HomeVisitForm::comment
-                            value=start.value(HomeVisitForm::comment, None)
-                            max=LONG_TEXT_MAX
-                            error=error
-                        />
-                        <SubmitButton label=label(|l| td_string!(l, home_visit.send)) pending=action.pending()/>
-                    </ActionForm>
+                match start.await {
+                    Ok(start) => view! { <HomeVisitFormView start/> }.into_any(),
+                    Err(error) => view! { <LoadFailed error/> }.into_any(),
                 }
-                .into_any()
             })}
         </Suspense>
+    }
+}
+
+#[island]
+fn HomeVisitFormView(start: FormStart) -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<SendHomeVisit>::new();
+    let error = action_error(action);
+    show_sent_request(action);
+    let label = labeller();
+    let short = {
+        let start = start.clone();
+        move |field: FormField| {
+            view! {
+                <Field field value=start.value(field, None) error=error/>
+            }
+        }
+    };
+    view! {
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <RequestFormHead key=start.key.clone() error=error fields=HomeVisitForm::FIELDS/>
+            <p class="field-hint">{td_string!(locale, form.required_note)}</p>
+            <Field
+                field=HomeVisitForm::phone
+                hint=label(|l| td_string!(l, home_visit.phone_hint))
+                input_type="tel"
+                autocomplete="tel"
+                value=start.value(HomeVisitForm::phone, None)
+                error=error
+            />
+            {short(HomeVisitForm::street)}
+            <div class="field-row">
+                {short(HomeVisitForm::house)}
+                {short(HomeVisitForm::building)}
+                {short(HomeVisitForm::apartment)}
+            </div>
+            <div class="field-row">
+                {short(HomeVisitForm::entrance)}
+                {short(HomeVisitForm::floor)}
+                {short(HomeVisitForm::intercom)}
+            </div>
+            <TextArea
+                field=HomeVisitForm::reason
+                value=start.value(HomeVisitForm::reason, None)
+                max=LONG_TEXT_MAX
+                error=error
+            />
+            {short(HomeVisitForm::desired_time)}
+            <TextArea
+                field=HomeVisitForm::comment
+                value=start.value(HomeVisitForm::comment, None)
+                max=LONG_TEXT_MAX
+                error=error
+            />
+            <SubmitButton label=label(|l| td_string!(l, home_visit.send)) pending=action.pending()/>
+        </ActionForm>
     }
 }

@@ -6,8 +6,11 @@
 //! any of them.
 
 use crate::error::AppError;
-use crate::forms::{action_error, successes, Field, FormError, FormField, NewPasswordFields};
+use crate::forms::{
+    action_error, reload_at, successes, Field, FormError, FormField, NewPasswordFields,
+};
 use crate::i18n::{t, td_string, use_i18n};
+use crate::islands::{reloaded, use_locale};
 use crate::layout::PageTitle;
 use crate::pages::LoadFailed;
 use crate::sections::Section;
@@ -98,33 +101,10 @@ mod server;
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let save_address = ServerAction::<SaveAddressAs>::new();
-    let save_status_mail = ServerAction::<SaveStatusMail>::new();
-    let change_email = ServerAction::<ChangeRecoveryEmail>::new();
-    let change_pass = ServerAction::<ChangePassword>::new();
-    let end_one = ServerAction::<EndSession>::new();
-    let end_others = ServerAction::<EndOtherSessions>::new();
-
-    let (address_saved, email_changed) = (successes(save_address), successes(change_email));
-    let account = Resource::new(
-        move || (address_saved.get(), email_changed.get()),
-        |_| load_account_details(),
-    );
-    let (password_changed, one_ended, others_ended) = (
-        successes(change_pass),
-        successes(end_one),
-        successes(end_others),
-    );
-    let sessions = Resource::new(
-        move || (password_changed.get(), one_ended.get(), others_ended.get()),
-        |_| signed_in_sessions(),
-    );
-    let saved = move |action_ok: bool| {
-        action_ok.then(
-            || view! { <p class="notice success" role="status">{t!(i18n, settings.saved)}</p> },
-        )
-    };
-
+    let account = Resource::new(|| (), |_| load_account_details());
+    let sessions = Resource::new(|| (), |_| signed_in_sessions());
+    let password_changed = leptos_router::hooks::use_query_map()
+        .with_untracked(|query| query.get("password_changed").is_some());
     view! {
         <PageTitle text=Signal::derive(move || Section::Settings.label(i18n.get_locale()))/>
         <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
@@ -135,55 +115,16 @@ pub fn SettingsPage() -> impl IntoView {
                         return view! { <LoadFailed error/> }.into_any();
                     }
                 };
-                let address_error = action_error(save_address);
-                let email_error = action_error(change_email);
                 view! {
                     <section class="card" aria-labelledby="contact-title">
                         <h2 id="contact-title">{t!(i18n, settings.contact_title)}</h2>
                         <p>{t!(i18n, settings.login)} " " <strong>{account.login.clone()}</strong></p>
-                        <ActionForm action=save_address attr:class="form" attr:novalidate=true>
-                            <FormError error=address_error/>
-                            <Field
-                                field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
-                                autocomplete="name"
-                                value=account.address_as.clone()
-                                error=address_error
-                            />
-                            <button type="submit" class="button primary">{t!(i18n, settings.save)}</button>
-                            {move || saved(matches!(save_address.value().get(), Some(Ok(()))))}
-                        </ActionForm>
-                        <ActionForm action=change_email attr:class="form" attr:novalidate=true>
-                            <FormError error=email_error/>
-                            <Field
-                                field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
-                                hint=Signal::derive(move || td_string!(i18n.get_locale(), activation.recovery_email_hint))
-                                input_type="email"
-                                autocomplete="email"
-                                value=account.recovery_email.clone()
-                                error=email_error
-                            />
-                            <Field
-                                field=FormField::optional("current_password", |l| td_string!(l, settings.current_password))
-                                hint=Signal::derive(move || td_string!(i18n.get_locale(), settings.current_password_hint))
-                                input_type="password"
-                                autocomplete="current-password"
-                                error=email_error
-                            />
-                            <button type="submit" class="button primary">{t!(i18n, settings.save_email)}</button>
-                            {move || saved(matches!(change_email.value().get(), Some(Ok(()))))}
-                        </ActionForm>
+                        <AddressAsForm address_as=account.address_as.clone()/>
+                        <RecoveryEmailForm recovery_email=account.recovery_email.clone()/>
                     </section>
                     <section class="card" aria-labelledby="notices-title">
                         <h2 id="notices-title">{t!(i18n, settings.notices_title)}</h2>
-                        <ActionForm action=save_status_mail attr:class="form">
-                            <label class="choice">
-                                <input type="checkbox" name="status_mail" checked=account.status_mail/>
-                                {t!(i18n, settings.status_mail)}
-                            </label>
-                            <p class="field-hint">{t!(i18n, settings.status_mail_hint)}</p>
-                            <button type="submit" class="button">{t!(i18n, settings.save_notices)}</button>
-                            {move || saved(matches!(save_status_mail.value().get(), Some(Ok(()))))}
-                        </ActionForm>
+                        <StatusMailForm status_mail=account.status_mail/>
                     </section>
                     <section class="card" aria-labelledby="agreement-title">
                         <h2 id="agreement-title">{t!(i18n, settings.agreement_title)}</h2>
@@ -199,51 +140,13 @@ pub fn SettingsPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
-        <PasswordChange action=change_pass/>
-        <SessionList sessions=sessions end_one=end_one end_others=end_others/>
-    }
-}
-
-/// «Изменить пароль».
-#[component]
-fn PasswordChange(action: ServerAction<ChangePassword>) -> impl IntoView {
-    let i18n = use_i18n();
-    let error = action_error(action);
-    view! {
         <section class="card" aria-labelledby="password-title">
             <h2 id="password-title">{t!(i18n, settings.password_title)}</h2>
-            <ActionForm action=action attr:class="form" attr:novalidate=true>
-                <FormError error=error/>
-                <Field
-                    field=FormField::optional("current_password", |l| td_string!(l, settings.current_password))
-                    input_type="password"
-                    autocomplete="current-password"
-                    error=error
-                />
-                <NewPasswordFields
-                    label=|l| td_string!(l, recovery.password)
-                    error=error
-                />
-                <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                    {t!(i18n, settings.change_password)}
-                </button>
-                {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! {
-                    <p class="notice success" role="status">{t!(i18n, settings.password_changed)}</p>
-                })}
-            </ActionForm>
+            {password_changed.then(|| view! {
+                <p class="notice success" role="status">{t!(i18n, settings.password_changed)}</p>
+            })}
+            <PasswordChange/>
         </section>
-    }
-}
-
-/// The signed-in sessions, each with «Завершить», and «Завершить все другие».
-#[component]
-fn SessionList(
-    sessions: Resource<Result<Vec<SessionInfo>, AppError>>,
-    end_one: ServerAction<EndSession>,
-    end_others: ServerAction<EndOtherSessions>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{t!(i18n, settings.sessions_title)}</h2>
             <p class="field-hint">{t!(i18n, settings.sessions_hint)}</p>
@@ -251,20 +154,7 @@ fn SessionList(
                 {move || Suspend::new(async move {
                     match sessions.await {
                         Err(error) => view! { <LoadFailed error/> }.into_any(),
-                        Ok(list) => {
-                            let others = list.iter().filter(|s| !s.current).count();
-                            view! {
-                                <ul class="sessions">
-                                    {list.into_iter().map(|session| view! { <SessionItem session end_one/> }).collect_view()}
-                                </ul>
-                                {(others > 0).then(|| view! {
-                                    <ActionForm action=end_others>
-                                        <button type="submit" class="button">{t!(i18n, settings.end_others)}</button>
-                                    </ActionForm>
-                                })}
-                            }
-                            .into_any()
-                        }
+                        Ok(list) => view! { <SessionList list/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -272,11 +162,154 @@ fn SessionList(
     }
 }
 
+/// «Сохранено.» once `action` has succeeded.
+#[component]
+fn SavedNotice<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let locale = use_locale();
+    move || {
+        matches!(action.value().get(), Some(Ok(()))).then(|| {
+            view! { <p class="notice success" role="status">{td_string!(locale, settings.saved)}</p> }
+        })
+    }
+}
+
+/// «Как к Вам обращаться».
+#[island]
+fn AddressAsForm(address_as: String) -> impl IntoView {
+    let action = ServerAction::<SaveAddressAs>::new();
+    let error = action_error(action);
+    view! {
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <FormError error=error/>
+            <Field
+                field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
+                autocomplete="name"
+                value=address_as
+                error=error
+            />
+            <button type="submit" class="button primary">{td_string!(use_locale(), settings.save)}</button>
+            <SavedNotice action/>
+        </ActionForm>
+    }
+}
+
+/// The e-mail for password recovery, changed with the current password.
+#[island]
+fn RecoveryEmailForm(recovery_email: String) -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<ChangeRecoveryEmail>::new();
+    let error = action_error(action);
+    view! {
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <FormError error=error/>
+            <Field
+                field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
+                hint=td_string!(locale, activation.recovery_email_hint)
+                input_type="email"
+                autocomplete="email"
+                value=recovery_email
+                error=error
+            />
+            <Field
+                field=FormField::optional("current_password", |l| td_string!(l, settings.current_password))
+                hint=td_string!(locale, settings.current_password_hint)
+                input_type="password"
+                autocomplete="current-password"
+                error=error
+            />
+            <button type="submit" class="button primary">{td_string!(locale, settings.save_email)}</button>
+            <SavedNotice action/>
+        </ActionForm>
+    }
+}
+
+/// Whether a change of a request's status is mailed.
+#[island]
+fn StatusMailForm(status_mail: bool) -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<SaveStatusMail>::new();
+    view! {
+        <ActionForm action=action attr:class="form">
+            <label class="choice">
+                <input type="checkbox" name="status_mail" checked=status_mail/>
+                {td_string!(locale, settings.status_mail)}
+            </label>
+            <p class="field-hint">{td_string!(locale, settings.status_mail_hint)}</p>
+            <button type="submit" class="button">{td_string!(locale, settings.save_notices)}</button>
+            <SavedNotice action/>
+        </ActionForm>
+    }
+}
+
+/// «Изменить пароль». A new password ends the other sessions, so on success
+/// the page loads again, with the sessions as they are now and the notice.
+#[island]
+fn PasswordChange() -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<ChangePassword>::new();
+    let error = action_error(action);
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            reload_at("/settings?password_changed=1#password-title");
+        }
+    });
+    view! {
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <FormError error=error/>
+            <Field
+                field=FormField::optional("current_password", |l| td_string!(l, settings.current_password))
+                input_type="password"
+                autocomplete="current-password"
+                error=error
+            />
+            <NewPasswordFields
+                label=|l| td_string!(l, recovery.password)
+                error=error
+            />
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                {td_string!(locale, settings.change_password)}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The signed-in sessions, each with «Завершить», and «Завершить все
+/// другие»; the list is read again after each.
+#[island]
+fn SessionList(list: Vec<SessionInfo>) -> impl IntoView {
+    let locale = use_locale();
+    let end_one = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let (one_ended, others_ended) = (successes(end_one), successes(end_others));
+    let list = reloaded(
+        list,
+        move || one_ended.get() + others_ended.get() > 0,
+        signed_in_sessions,
+    );
+    move || {
+        let list = list.get();
+        let others = list.iter().filter(|s| !s.current).count();
+        view! {
+            <ul class="sessions">
+                {list.into_iter().map(|session| view! { <SessionItem session end_one/> }).collect_view()}
+            </ul>
+            {(others > 0).then(|| view! {
+                <ActionForm action=end_others>
+                    <button type="submit" class="button">{td_string!(locale, settings.end_others)}</button>
+                </ActionForm>
+            })}
+        }
+    }
+}
+
 #[component]
 fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let device = if session.device.is_empty() {
-        td_string!(i18n.get_locale(), settings.unknown_device).to_owned()
+        td_string!(locale, settings.unknown_device).to_owned()
     } else {
         session.device.clone()
     };
@@ -284,16 +317,16 @@ fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl 
         <li class="session" class:current=session.current>
             <div>
                 <strong>{device}</strong>
-                {session.current.then(|| view! { <span class="badge">{t!(i18n, settings.this_session)}</span> })}
+                {session.current.then(|| view! { <span class="badge">{td_string!(locale, settings.this_session)}</span> })}
                 <p class="field-hint">
-                    {t!(i18n, settings.last_seen)} " " {session.last_seen.clone()} " · "
-                    {t!(i18n, settings.started)} " " {session.started.clone()} " · IP " {session.ip.clone()}
+                    {td_string!(locale, settings.last_seen)} " " {session.last_seen.clone()} " · "
+                    {td_string!(locale, settings.started)} " " {session.started.clone()} " · IP " {session.ip.clone()}
                 </p>
             </div>
             {(!session.current).then(|| view! {
                 <ActionForm action=end_one>
                     <input type="hidden" name="session_id" value=session.id/>
-                    <button type="submit" class="button">{t!(i18n, settings.end_session)}</button>
+                    <button type="submit" class="button">{td_string!(locale, settings.end_session)}</button>
                 </ActionForm>
             })}
         </li>
