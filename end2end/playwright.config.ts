@@ -48,7 +48,9 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: "rm -rf target/e2e && exec target/debug/server --demo",
+      // E2E_SERVER=target/release/server runs the tests against the release
+      // build (make test does, for the tests tagged @release).
+      command: `rm -rf target/e2e && exec ${process.env.E2E_SERVER ?? "target/debug/server"} --demo`,
       cwd: ROOT,
       url: `http://127.0.0.1:${APP_PORT}/readyz`,
       reuseExistingServer: false,

@@ -58,12 +58,16 @@ step "browser tests (Playwright, headless Chromium, maildev)"
 npx playwright test -c end2end/playwright.config.ts
 
 # The release build, as `make run` serves it: a failure only release shows
-# (a recursion limit did once) never reaches `make run` unseen, and the
-# first screens' size as served is checked against their budget.
+# (a recursion limit did once) never reaches `make run` unseen, the first
+# screens' size as served is checked against their budget, and the browser
+# tests tagged @release run against it.
 step "building the release site"
 cargo leptos build --release --precompress
 
 step "first screens as served (scripts/first_screen.sh)"
 scripts/first_screen.sh
+
+step "browser tests against the release build (tagged @release)"
+E2E_SERVER=target/release/server npx playwright test -c end2end/playwright.config.ts --grep @release
 
 step "all checks passed in $(( $(date +%s) - started )) s"

@@ -101,6 +101,10 @@ pub fn Field(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional, into)] min: Option<String>,
     #[prop(optional, into)] max: Option<String>,
+    /// In the second step of a flow: filled from this field of the first
+    /// step's answer ([`Then::NextStep`]).
+    #[prop(optional)]
+    prefill_from: Option<&'static str>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -112,7 +116,7 @@ pub fn Field(
     let described_by = described_by(name, hint.is_some(), move || problem().is_some());
     let plain_text = input_type == "text";
     view! {
-        <div class="field" class:invalid=move || problem().is_some()>
+        <div class="field" class:invalid=move || problem().is_some() data-field=name data-label=label>
             <label for=name>{label}<RequiredMark required/></label>
             {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{hint}</p> })}
             <input
@@ -126,6 +130,7 @@ pub fn Field(
                 value=value
                 min=min
                 max=max
+                data-from=prefill_from
                 aria-required=required.then_some("true")
                 aria-invalid=move || problem().is_some().to_string()
                 aria-describedby=described_by
@@ -182,7 +187,7 @@ pub fn TextArea(
     let label = field.label_text();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
     view! {
-        <div class="field" class:invalid=move || problem().is_some()>
+        <div class="field" class:invalid=move || problem().is_some() data-field=name data-label=label>
             <label for=name>{label}<RequiredMark required/></label>
             {hint.map(|hint| view! { <p class="field-hint" id=format!("{name}-hint")>{hint}</p> })}
             <textarea
@@ -225,7 +230,7 @@ pub fn SelectField(
         }
     };
     view! {
-        <div class="field" class:invalid=move || problem().is_some()>
+        <div class="field" class:invalid=move || problem().is_some() data-field=name data-label=label>
             <label for=name>{label}<RequiredMark required/></label>
             <select
                 id=name
@@ -250,7 +255,10 @@ pub fn SelectField(
     }
 }
 
-/// The list of a form's mistakes at its top, each linking to its field.
+/// The list of a form's mistakes at its top, each linking to its field:
+/// rendered by the server after a plain post came back with mistakes, and
+/// filled by the form's island ([`crate::islands::FormEnhancer`]) after a
+/// sent one; empty and hidden otherwise.
 #[component]
 pub fn ErrorSummary(
     #[prop(into)] error: Signal<Option<AppError>>,
@@ -258,49 +266,51 @@ pub fn ErrorSummary(
     fields: &'static [FormField],
 ) -> impl IntoView {
     let locale = use_locale();
-    move || {
-        let Some(AppError::Validation(errors)) = error.get() else {
-            return None;
-        };
-        let items: Vec<_> = errors
+    let items: Vec<_> = match error.get_untracked() {
+        Some(AppError::Validation(errors)) => errors
             .0
             .into_iter()
             .filter(|e| e.field != crate::domain::FORM)
-            .collect();
-        (!items.is_empty()).then(|| {
-            view! {
-                <div class="error-summary" role="alert">
-                    <p><strong>{td_string!(locale, form.fix_these)}</strong></p>
-                    <ul>
-                        {items
-                            .into_iter()
-                            .map(|e| {
-                                let href = format!("#{}", e.field);
-                                let message = e.problem.message(locale);
-                                // A test of every form proves each mistake
-                                // names one of its fields.
-                                let text = match fields.iter().find(|f| f.name == e.field) {
-                                    Some(field) => format!("{}: {message}", (field.label)(locale)),
-                                    None => message.to_owned(),
-                                };
-                                view! { <li><a href=href>{text}</a></li> }
-                            })
-                            .collect_view()}
-                    </ul>
-                </div>
-            }
-        })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let hidden = items.is_empty();
+    let content = (!hidden).then(|| {
+        view! {
+            <p><strong>{td_string!(locale, form.fix_these)}</strong></p>
+            <ul>
+                {items
+                    .into_iter()
+                    .map(|e| {
+                        let href = format!("#{}", e.field);
+                        let message = e.problem.message(locale);
+                        // A test of every form proves each mistake
+                        // names one of its fields.
+                        let text = match fields.iter().find(|f| f.name == e.field) {
+                            Some(field) => format!("{}: {message}", (field.label)(locale)),
+                            None => message.to_owned(),
+                        };
+                        view! { <li><a href=href>{text}</a></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <div class="error-summary" role="alert" tabindex="-1" data-error-summary hidden=hidden>
+            {content}
+        </div>
     }
 }
 
-/// The submit button: says what it does, shows that it is working, and
-/// cannot be pressed twice meanwhile.
+/// The submit button: says what it does; while the form's island sends the
+/// form it says so (`data-sending`) and cannot be pressed again.
 #[component]
-pub fn SubmitButton(label: &'static str, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+pub fn SubmitButton(label: &'static str) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <button type="submit" class="button primary" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-            {move || if pending.get() { td_string!(locale, form.sending) } else { label }}
+        <button type="submit" class="button primary" data-sending=td_string!(locale, form.sending)>
+            {label}
         </button>
     }
 }
@@ -372,16 +382,15 @@ pub fn NewPasswordFields(
 }
 
 /// The message for the whole form: wrong credentials, too many attempts, a
-/// failure on our side (with its request id), no connection.
+/// failure on our side (with its request id), no connection. Rendered by the
+/// server after a plain post, filled by the form's island after a sent one.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let locale = use_locale();
-    move || {
-        error
-            .get()
-            .and_then(|e| e.form_message(locale))
-            .map(|message| view! { <p class="form-error" role="alert">{message}</p> })
-    }
+    let message = error
+        .get_untracked()
+        .and_then(|e| e.form_message(use_locale()));
+    let hidden = message.is_none();
+    view! { <p class="form-error" role="alert" data-form-error hidden=hidden>{message}</p> }
 }
 
 /// The error of the latest call of a server action, as a signal.
@@ -394,31 +403,109 @@ where
     Signal::derive(move || value.get().and_then(|result| result.err()))
 }
 
-/// How many calls of `action` have succeeded. Pages reload their data
-/// after a success only: reloading after a mistake would draw the form
-/// again and lose what was typed.
-pub fn successes<S>(action: ServerAction<S>) -> ReadSignal<usize>
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let (count, set_count) = signal(0);
-    let value = action.value();
-    Effect::new(move |_| {
-        if matches!(value.get(), Some(Ok(_))) {
-            set_count.update(|n| *n += 1);
-        }
-    });
-    count
+/// What the page does once a form's server function has succeeded, when
+/// the form's island sent it (a plain post is answered by the server with
+/// a redirect instead). Written into the form as `data-then`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Then {
+    /// Load the page again, showing what changed.
+    Reload,
+    /// Go to this address.
+    Go(String),
+    /// Go to the page of the request the form sent (its number is the
+    /// answer), with the notice that it was sent.
+    ShowRequest,
+    /// Show the form's [`SuccessNotice`].
+    Notice,
+    /// Show the next form of the island, carrying this one's values into
+    /// its hidden inputs of the same names (a flow of steps).
+    NextStep,
+    /// Show the island's `[data-output]` part with the answer's fields in
+    /// its `[data-output-field]` elements, instead of the form.
+    ShowOutput,
 }
 
-/// Loads `path` afresh, so the whole page (and who is signed in) is rendered
-/// by the server again.
-pub fn reload_at(path: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().location().assign(path);
+impl Then {
+    pub fn attribute(&self) -> String {
+        match self {
+            Then::Reload => "reload".to_owned(),
+            Then::Go(path) => format!("go:{path}"),
+            Then::ShowRequest => "request".to_owned(),
+            Then::Notice => "notice".to_owned(),
+            Then::NextStep => "next".to_owned(),
+            Then::ShowOutput => "output".to_owned(),
+        }
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
+
+    /// Reads the attribute back; `Go` keeps only an address of this site.
+    pub fn parse(attribute: &str) -> Option<Then> {
+        Some(match attribute {
+            "reload" => Then::Reload,
+            "request" => Then::ShowRequest,
+            "notice" => Then::Notice,
+            "next" => Then::NextStep,
+            "output" => Then::ShowOutput,
+            _ => {
+                let path = attribute.strip_prefix("go:")?;
+                if !path.starts_with('/') || path.starts_with("//") {
+                    return None;
+                }
+                Then::Go(path.to_owned())
+            }
+        })
+    }
+}
+
+/// A form that posts to the server function `S`: plain HTML that works
+/// without the wasm. Inside a [`crate::islands::FormEnhancer`] it is sent
+/// without leaving the page, and `then` says what follows its success.
+#[component]
+pub fn PostForm<S>(
+    /// The server function; the type is what matters.
+    #[allow(unused_variables)]
+    action: ServerAction<S>,
+    then: Then,
+    #[prop(optional)] class: &'static str,
+    /// Hidden until the step before it succeeded.
+    #[prop(optional)]
+    hidden: bool,
+    children: Children,
+) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    view! {
+        <form method="post" action=S::url() class=class novalidate=true hidden=hidden data-then=then.attribute()>
+            {children()}
+        </form>
+    }
+}
+
+/// A [`PostForm`] in its own [`crate::islands::FormEnhancer`].
+#[component]
+pub fn EnhancedForm<S>(
+    action: ServerAction<S>,
+    then: Then,
+    #[prop(optional)] class: &'static str,
+    children: Children,
+) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+    S::Error: Clone + Send + Sync + 'static,
+{
+    view! {
+        <crate::islands::FormEnhancer>
+            <PostForm action then class>{children()}</PostForm>
+        </crate::islands::FormEnhancer>
+    }
+}
+
+/// «Сохранено.» (or `text`) once the form's island has sent the form:
+/// empty until then.
+#[component]
+pub fn SuccessNotice(text: &'static str) -> impl IntoView {
+    view! { <p class="notice success" role="status" data-success=text></p> }
 }

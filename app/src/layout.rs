@@ -4,7 +4,8 @@
 use crate::account::SignOutButton;
 use crate::clinic::{page_context, tel_href};
 use crate::error::AppError;
-use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::islands::use_locale;
 use crate::sections::Section;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
@@ -16,14 +17,8 @@ use leptos_router::components::{Outlet, A};
 /// the patient is, in the menu's words.
 #[component]
 pub fn PageTitle(#[prop(into)] text: Signal<&'static str>) -> impl IntoView {
-    let i18n = use_i18n();
-    let title = move || {
-        format!(
-            "{} · {}",
-            text.get(),
-            td_string!(i18n.get_locale(), app.title)
-        )
-    };
+    let locale = use_locale();
+    let title = move || format!("{} · {}", text.get(), td_string!(locale, app.title));
     view! {
         <DocumentTitle text=title/>
         <h1 class="page-title">{move || text.get()}</h1>
@@ -62,13 +57,13 @@ pub fn AuthPage(
     #[prop(optional, into)] brand: Option<String>,
     children: Children,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
-        <DocumentTitle text=move || title(i18n.get_locale()).to_owned()/>
+        <DocumentTitle text=move || title(locale).to_owned()/>
         <main id="content" class="auth">
             <div class="auth-card">
                 {brand.map(|name| view! { <p class="brand-clinic">{name}</p> })}
-                <h1 class="page-title">{move || title(i18n.get_locale())}</h1>
+                <h1 class="page-title">{move || title(locale)}</h1>
                 {children()}
             </div>
         </main>
@@ -79,7 +74,7 @@ pub fn AuthPage(
 /// browser to «Вход» — for the eye only: every server function checks again.
 #[component]
 pub fn CabinetLayout() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let page = page_context();
     let clinic = page.clinic;
     if page.patient.is_none() {
@@ -88,12 +83,12 @@ pub fn CabinetLayout() -> impl IntoView {
     let address_as = page.patient.map(|patient| patient.address_as);
 
     view! {
-        <a class="skip-link" href="#content">{t!(i18n, app.skip_to_content)}</a>
+        <a class="skip-link" href="#content">{td_string!(locale, app.skip_to_content)}</a>
         <header class="topbar">
             <MenuLink/>
             <A href="/" attr:class="brand">
                 <span class="brand-clinic">{clinic.name.clone()}</span>
-                <span class="brand-product">{t!(i18n, app.title)}</span>
+                <span class="brand-product">{td_string!(locale, app.title)}</span>
             </A>
             <div class="account">
                 <span class="account-name">{address_as}</span>
@@ -104,13 +99,13 @@ pub fn CabinetLayout() -> impl IntoView {
             <nav
                 id="main-menu"
                 class="main-menu"
-                aria-label=move || td_string!(i18n.get_locale(), menu.title)
+                aria-label=move || td_string!(locale, menu.title)
             >
-                <h2 class="visually-hidden">{t!(i18n, menu.title)}</h2>
-                <a class="menu-close" href="#">{t!(i18n, menu.close)}</a>
+                <h2 class="visually-hidden">{td_string!(locale, menu.title)}</h2>
+                <a class="menu-close" href="#">{td_string!(locale, menu.close)}</a>
                 <ul>
                     <li>
-                        <A href="/" exact=true>{t!(i18n, menu.home)}</A>
+                        <A href="/" exact=true>{td_string!(locale, menu.home)}</A>
                     </li>
                     {Section::ALL
                         .into_iter()
@@ -118,7 +113,7 @@ pub fn CabinetLayout() -> impl IntoView {
                             view! {
                                 <li>
                                     <A href=section.path()>
-                                        {move || section.label(i18n.get_locale())}
+                                        {move || section.label(locale)}
                                     </A>
                                 </li>
                             }
@@ -149,11 +144,11 @@ fn go_to_sign_in() {
 /// script: the start page of the cabinet downloads no code at all.
 #[component]
 fn MenuLink() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
         <a class="menu-toggle" href="#main-menu" aria-controls="main-menu">
             <MenuIcon/>
-            <span>{t!(i18n, menu.open)}</span>
+            <span>{td_string!(locale, menu.open)}</span>
         </a>
     }
 }
@@ -161,19 +156,19 @@ fn MenuLink() -> impl IntoView {
 /// The clinic's help line (and address, where there is room for it).
 #[component]
 pub fn HelpContacts(phone: String, address: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let href = tel_href(&phone);
     view! {
         <div class="help">
             <p>
-                <span class="help-label">{t!(i18n, app.help_phone)}</span>
+                <span class="help-label">{td_string!(locale, app.help_phone)}</span>
                 <a href=href class="help-phone">{phone}</a>
             </p>
             {address
                 .map(|address| {
                     view! {
                         <p>
-                            <span class="help-label">{t!(i18n, app.address)}</span>
+                            <span class="help-label">{td_string!(locale, app.address)}</span>
                             {address}
                         </p>
                     }
@@ -188,8 +183,8 @@ pub fn HelpContacts(phone: String, address: Option<String>) -> impl IntoView {
 /// the chosen language.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
-    let i18n = use_i18n();
-    let current = i18n.get_locale();
+    let locale = use_locale();
+    let current = locale;
     let choice = move |locale: Locale| {
         let label = match locale {
             Locale::ru => td_string!(Locale::ru, language.ru),

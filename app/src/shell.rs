@@ -6,7 +6,6 @@ use crate::admin::{
     StaffPage, StaffRequestPage,
 };
 use crate::clinic::PageContext;
-use crate::i18n::I18nContextProvider;
 use crate::islands::IslandScripts;
 use crate::layout::CabinetLayout;
 use crate::pages::{ErrorPage, HomePage, NotFoundPage};
@@ -17,11 +16,10 @@ use crate::sections::home_visit::HomeVisitPage;
 use crate::sections::settings::SettingsPage;
 use crate::sections::{Section, SectionNotBuilt};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
-use leptos_use::UseLocalesOptions;
 
 /// The whole HTML document, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -80,29 +78,31 @@ fn content_security_policy(options: &LeptosOptions) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     PageContext::provide();
-    // The page's language, for the components islands share with pages.
+    // The page's language, chosen by the server for this request (the
+    // language cookie, else Russian; the browser's language is not asked,
+    // since the English texts may lag behind). Pages are rendered once, so
+    // it is a plain value, not leptos_i18n's reactive context — whose
+    // effects outlived the request on the server and panicked there.
     #[cfg(feature = "ssr")]
     provide_context(crate::context::request_meta().locale);
+    let lang = leptos_i18n::Locale::as_str(crate::islands::use_locale());
 
     view! {
-        // Russian unless the patient chose otherwise: the browser's language
-        // is not asked, since the English texts may lag behind.
-        <I18nContextProvider ssr_lang_header_getter=UseLocalesOptions::default().ssr_lang_header_getter(|| None)>
-            <Meta name="theme-color" content="#0b5c7a"/>
-            <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-            <Router>
-                <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
-                    <Routes fallback=|| view! { <NotFoundPage/> }>
-                        <Route path=path!("/login") view=LoginPage/>
-                        <Route path=path!("/activate") view=ActivatePage/>
-                        <Route path=path!("/recover") view=RecoverPage/>
-                        <Route path=path!("/admin/login") view=AdminLoginPage/>
-                        <AdminRoutes/>
-                        <CabinetRoutes/>
-                    </Routes>
-                </ErrorBoundary>
-            </Router>
-        </I18nContextProvider>
+        <Html attr:lang=lang/>
+        <Meta name="theme-color" content="#0b5c7a"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Router>
+            <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
+                <Routes fallback=|| view! { <NotFoundPage/> }>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/activate") view=ActivatePage/>
+                    <Route path=path!("/recover") view=RecoverPage/>
+                    <Route path=path!("/admin/login") view=AdminLoginPage/>
+                    <AdminRoutes/>
+                    <CabinetRoutes/>
+                </Routes>
+            </ErrorBoundary>
+        </Router>
     }
 }
 

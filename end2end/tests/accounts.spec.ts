@@ -60,6 +60,8 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
   await open(page, "/login");
   await page.getByRole("link", { name: "Активировать Личный кабинет" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Активация Личного кабинета");
+  // The second step is shown by the page's script: wait for it.
+  await hydrated(page);
   await page.getByLabel("Временный логин").fill(temporaryLogin);
   await page.getByLabel("Временный пароль").fill(temporaryPassword);
   await page.getByRole("button", { name: "Активировать Личный кабинет" }).click();
@@ -102,6 +104,7 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
   await open(page, "/login");
   await page.getByRole("link", { name: "Забыли пароль?" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Восстановление пароля");
+  await hydrated(page);
   await page.getByLabel("Логин").fill(login);
   await page.getByRole("button", { name: "Восстановить пароль" }).click();
   await expect(page.getByText("мы отправили код")).toBeVisible();

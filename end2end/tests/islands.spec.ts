@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { DEMO } from "./helpers";
+import { DEMO, hydrated, open, signIn } from "./helpers";
 
 // A phone on a bad network: the page arrives, its wasm does not. The page
 // stays the HTML the server sent, and its forms post as plain HTML forms.
-test("when the wasm cannot be downloaded the patient still signs in and sends a request", async ({ page }) => {
+test("when the wasm cannot be downloaded the patient still signs in and sends a request @release", async ({ page }) => {
   await page.route(/\/pkg\/.*\.wasm$/, (route) => route.abort("internetdisconnected"));
   await page.goto("/login");
   await expect(page.locator("body[data-hydration-failed]")).toHaveCount(1);
@@ -23,4 +23,33 @@ test("when the wasm cannot be downloaded the patient still signs in and sends a 
   await expect(page).toHaveURL(/\/requests\/.+\?sent=1$/);
   await expect(page.locator("#request-number")).toContainText("З-");
   await expect(page.getByText("Спасибо, всё работает и без скриптов")).toBeVisible();
+});
+
+// The release build as `make run` serves it: the sign-in page's island, a
+// section's form sent by the island, the request in «Все запросы».
+test("with the release build a patient signs in, books through the form's island and finds the request in «Все запросы» @release", async ({ page }) => {
+  const scripts: string[] = [];
+  page.on("response", (response) => {
+    const path = new URL(response.url()).pathname;
+    if (/\.(js|wasm)$/.test(path)) scripts.push(path);
+  });
+  await signIn(page);
+  expect(scripts.length).toBeGreaterThan(0);
+
+  await open(page, "/booking");
+  await page.getByRole("button", { name: "Отправить заявку" }).click();
+  // The island showed the mistakes in place: the page was not left.
+  await expect(page).toHaveURL("/booking");
+  await expect(page.locator("#reason-error")).toHaveText("Заполните это поле.");
+  await page.getByLabel("Повод обращения").fill("Плановый осмотр у терапевта");
+  const soon = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  await page.getByLabel("Желаемая дата").fill(soon);
+  await page.getByRole("button", { name: "Отправить заявку" }).click();
+  await expect(page).toHaveURL(/\/requests\/.+\?sent=1$/);
+  const number = (await page.locator("#request-number").textContent())?.match(/З-\d{4}-\d{6}/)?.[0];
+  expect(number).toBeTruthy();
+
+  await open(page, "/requests");
+  await expect(page.locator(".request-item", { hasText: number as string })).toContainText("Отправлена");
+  await hydrated(page);
 });

@@ -4,9 +4,12 @@
 //! credentials stop working at once.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError, FormField, NewPasswordFields};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::forms::{
+    action_error, Field, FormError, FormField, NewPasswordFields, PostForm, SubmitButton, Then,
+};
+use crate::i18n::td_string;
 use crate::islands::use_locale;
+use crate::islands::FormEnhancer;
 use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
@@ -211,12 +214,12 @@ mod server {
 
 #[component]
 pub fn ActivatePage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
         <AuthPage title=|l| td_string!(l, activation.title)>
             <ActivationForms/>
             <p>
-                <a href="/login">{t!(i18n, login.back)}</a>
+                <a href="/login">{td_string!(locale, login.back)}</a>
             </p>
             <LanguageSwitch/>
         </AuthPage>
@@ -224,96 +227,67 @@ pub fn ActivatePage() -> impl IntoView {
 }
 
 /// Step one checks the temporary credentials; step two, shown after it
-/// without a reload, keeps them and registers the patient's own.
-#[island]
+/// without a reload, carries them and registers the patient's own. Without
+/// the wasm only step one shows: activation needs it.
+#[component]
 fn ActivationForms() -> impl IntoView {
     let locale = use_locale();
     let check = ServerAction::<CheckTemporaryCredentials>::new();
     let check_error = action_error(check);
     let register = ServerAction::<Activate>::new();
     let register_error = action_error(register);
-    // What step one accepted, carried into step two.
-    let temporary = RwSignal::new(None::<(String, String, ActivationStart)>);
-    let done = move || matches!(register.value().get(), Some(Ok(())));
-    // The action forgets its input once it finishes: keep it while it runs.
-    let sent = RwSignal::new(None::<CheckTemporaryCredentials>);
-    Effect::new(move |_| {
-        if let Some(input) = check.input().get() {
-            sent.set(Some(input));
-        }
-    });
-    Effect::new(move |_| {
-        if let (Some(Ok(start)), Some(input)) = (check.value().get(), sent.get_untracked()) {
-            temporary.set(Some((
-                input.temporary_login,
-                input.temporary_password,
-                start,
-            )));
-        }
-    });
     view! {
-        <Show when=move || !done() fallback=move || view! {
+        <FormEnhancer>
+            <PostForm action=check then=Then::NextStep class="form">
+                <p>{td_string!(locale, activation.step_one)}</p>
+                <FormError error=check_error/>
+                <Field
+                    field=FormField::optional("temporary_login", |l| td_string!(l, activation.temporary_login))
+                    autocomplete="off"
+                    error=check_error
+                />
+                <Field
+                    field=FormField::optional("temporary_password", |l| td_string!(l, activation.temporary_password))
+                    input_type="password"
+                    autocomplete="off"
+                    error=check_error
+                />
+                <SubmitButton label=td_string!(locale, activation.submit_step_one)/>
+            </PostForm>
+            <PostForm action=register then=Then::ShowOutput class="form" hidden=true>
+                <p>{td_string!(locale, activation.step_two)}</p>
+                <FormError error=register_error/>
+                <input type="hidden" name="temporary_login"/>
+                <input type="hidden" name="temporary_password"/>
+                <Field
+                    field=FormField::optional("login", |l| td_string!(l, activation.login))
+                    hint=td_string!(locale, activation.login_hint)
+                    autocomplete="username"
+                    error=register_error
+                />
+                <NewPasswordFields
+                    label=|l| td_string!(l, activation.password)
+                    error=register_error
+                />
+                <Field
+                    field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
+                    hint=td_string!(locale, activation.recovery_email_hint)
+                    input_type="email"
+                    autocomplete="email"
+                    prefill_from="agreement_email"
+                    error=register_error
+                />
+                <Field
+                    field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
+                    autocomplete="name"
+                    error=register_error
+                />
+                <SubmitButton label=td_string!(locale, activation.submit)/>
+            </PostForm>
+            <div data-output hidden tabindex="-1">
                 <p class="notice success" role="status">{td_string!(locale, activation.done)}</p>
                 <p><a class="button primary" href="/login">{td_string!(locale, activation.sign_in)}</a></p>
-            }>
-                <Show
-                    when=move || temporary.get().is_some()
-                    fallback=move || view! {
-                        <p>{td_string!(locale, activation.step_one)}</p>
-                        <ActionForm action=check attr:class="form" attr:novalidate=true>
-                            <FormError error=check_error/>
-                            <Field
-                                field=FormField::optional("temporary_login", |l| td_string!(l, activation.temporary_login))
-                                autocomplete="off"
-                                error=check_error
-                            />
-                            <Field
-                                field=FormField::optional("temporary_password", |l| td_string!(l, activation.temporary_password))
-                                input_type="password"
-                                autocomplete="off"
-                                error=check_error
-                            />
-                            <button type="submit" class="button primary" disabled=move || check.pending().get()>
-                                {td_string!(locale, activation.submit_step_one)}
-                            </button>
-                        </ActionForm>
-                    }
-                >
-                    {move || temporary.get().map(|(temporary_login, temporary_password, start)| view! {
-                        <p>{td_string!(locale, activation.step_two)}</p>
-                        <ActionForm action=register attr:class="form" attr:novalidate=true>
-                            <FormError error=register_error/>
-                            <input type="hidden" name="temporary_login" value=temporary_login/>
-                            <input type="hidden" name="temporary_password" value=temporary_password/>
-                            <Field
-                                field=FormField::optional("login", |l| td_string!(l, activation.login))
-                                hint=td_string!(locale, activation.login_hint)
-                                autocomplete="username"
-                                error=register_error
-                            />
-                            <NewPasswordFields
-                                label=|l| td_string!(l, activation.password)
-                                error=register_error
-                            />
-                            <Field
-                                field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
-                                hint=td_string!(locale, activation.recovery_email_hint)
-                                input_type="email"
-                                autocomplete="email"
-                                value=start.agreement_email
-                                error=register_error
-                            />
-                            <Field
-                                field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
-                                autocomplete="name"
-                                error=register_error
-                            />
-                            <button type="submit" class="button primary" disabled=move || register.pending().get()>
-                                {td_string!(locale, activation.submit)}
-                            </button>
-                        </ActionForm>
-                    })}
-                </Show>
-            </Show>
+            </div>
+        </FormEnhancer>
     }
 }

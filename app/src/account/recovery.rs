@@ -4,9 +4,12 @@
 //! asking for another code does not give back the tries already spent.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError, FormField, NewPasswordFields};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::forms::{
+    action_error, Field, FormError, FormField, NewPasswordFields, PostForm, SubmitButton, Then,
+};
+use crate::i18n::td_string;
 use crate::islands::use_locale;
+use crate::islands::FormEnhancer;
 use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
 use leptos::prelude::*;
@@ -247,12 +250,12 @@ pub(crate) mod server {
 
 #[component]
 pub fn RecoverPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
         <AuthPage title=|l| td_string!(l, recovery.title)>
             <RecoveryForms/>
             <p>
-                <a href="/login">{t!(i18n, login.back)}</a>
+                <a href="/login">{td_string!(locale, login.back)}</a>
             </p>
             <LanguageSwitch/>
         </AuthPage>
@@ -261,70 +264,45 @@ pub fn RecoverPage() -> impl IntoView {
 
 /// Step one asks for the code; step two, shown after it without a reload,
 /// takes the code and the new password.
-#[island]
+#[component]
 fn RecoveryForms() -> impl IntoView {
     let locale = use_locale();
     let request = ServerAction::<RequestRecoveryCode>::new();
     let request_error = action_error(request);
     let reset = ServerAction::<ResetPassword>::new();
     let reset_error = action_error(reset);
-    let login = RwSignal::new(None::<String>);
-    // The action forgets its input once it finishes: keep it while it runs.
-    let sent = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(input) = request.input().get() {
-            sent.set(Some(input.login));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(())) = request.value().get() {
-            login.set(sent.get_untracked());
-        }
-    });
-    let done = move || matches!(reset.value().get(), Some(Ok(())));
     view! {
-        <Show when=move || !done() fallback=move || view! {
+        <FormEnhancer>
+            <PostForm action=request then=Then::NextStep class="form">
+                <p>{td_string!(locale, recovery.step_one)}</p>
+                <FormError error=request_error/>
+                <Field
+                    field=FormField::optional("login", |l| td_string!(l, login.login))
+                    autocomplete="username"
+                    error=request_error
+                />
+                <SubmitButton label=td_string!(locale, recovery.submit_step_one)/>
+            </PostForm>
+            <PostForm action=reset then=Then::ShowOutput class="form" hidden=true>
+                <p class="notice" role="status">{td_string!(locale, recovery.code_sent)}</p>
+                <FormError error=reset_error/>
+                <input type="hidden" name="login"/>
+                <Field
+                    field=FormField::optional("code", |l| td_string!(l, recovery.code))
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    error=reset_error
+                />
+                <NewPasswordFields
+                    label=|l| td_string!(l, recovery.password)
+                    error=reset_error
+                />
+                <SubmitButton label=td_string!(locale, recovery.submit)/>
+            </PostForm>
+            <div data-output hidden tabindex="-1">
                 <p class="notice success" role="status">{td_string!(locale, recovery.done)}</p>
                 <p><a class="button primary" href="/login">{td_string!(locale, recovery.sign_in)}</a></p>
-            }>
-                <Show
-                    when=move || login.get().is_some()
-                    fallback=move || view! {
-                        <p>{td_string!(locale, recovery.step_one)}</p>
-                        <ActionForm action=request attr:class="form" attr:novalidate=true>
-                            <FormError error=request_error/>
-                            <Field
-                                field=FormField::optional("login", |l| td_string!(l, login.login))
-                                autocomplete="username"
-                                error=request_error
-                            />
-                            <button type="submit" class="button primary" disabled=move || request.pending().get()>
-                                {td_string!(locale, recovery.submit_step_one)}
-                            </button>
-                        </ActionForm>
-                    }
-                >
-                    {move || login.get().map(|login| view! {
-                        <p class="notice" role="status">{td_string!(locale, recovery.code_sent)}</p>
-                        <ActionForm action=reset attr:class="form" attr:novalidate=true>
-                            <FormError error=reset_error/>
-                            <input type="hidden" name="login" value=login/>
-                            <Field
-                                field=FormField::optional("code", |l| td_string!(l, recovery.code))
-                                autocomplete="one-time-code"
-                                inputmode="numeric"
-                                error=reset_error
-                            />
-                            <NewPasswordFields
-                                label=|l| td_string!(l, recovery.password)
-                                error=reset_error
-                            />
-                            <button type="submit" class="button primary" disabled=move || reset.pending().get()>
-                                {td_string!(locale, recovery.submit)}
-                            </button>
-                        </ActionForm>
-                    })}
-                </Show>
-            </Show>
+            </div>
+        </FormEnhancer>
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::clinic::{page_context, tel_href};
 use crate::error::AppError;
-use crate::forms::{action_error, reload_at, CredentialsFields, FormError};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::forms::{action_error, CredentialsFields, EnhancedForm, FormError, SubmitButton, Then};
+use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::layout::AuthPage;
 use crate::layout::LanguageSwitch;
@@ -27,7 +27,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let page = page_context();
     // Already signed in: straight to «Главная».
     #[cfg(feature = "ssr")]
@@ -40,11 +40,11 @@ pub fn LoginPage() -> impl IntoView {
         <AuthPage title=|l| td_string!(l, login.title) brand=clinic.name>
             <SignInForm/>
             <p class="auth-links">
-                <a href="/recover">{t!(i18n, login.forgot)}</a>
-                <a href="/activate">{t!(i18n, login.activate)}</a>
+                <a href="/recover">{td_string!(locale, login.forgot)}</a>
+                <a href="/activate">{td_string!(locale, login.activate)}</a>
             </p>
             <p class="help">
-                {t!(i18n, login.help)}
+                {td_string!(locale, login.help)}
                 <a class="help-phone" href=phone_href>{clinic.help_phone}</a>
             </p>
             <LanguageSwitch/>
@@ -53,23 +53,16 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 /// «Логин», «Пароль», «Войти»: on success the cabinet's start page.
-#[island]
+#[component]
 fn SignInForm() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let error = action_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            reload_at("/");
-        }
-    });
     view! {
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=action then=Then::Go("/".to_owned()) class="form">
             <FormError error=error/>
             <CredentialsFields error=error/>
-            <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                {td_string!(use_locale(), login.submit)}
-            </button>
-        </ActionForm>
+            <SubmitButton label=td_string!(use_locale(), login.submit)/>
+        </EnhancedForm>
     }
 }
 
@@ -77,10 +70,10 @@ fn SignInForm() -> impl IntoView {
 /// to «Вход».
 #[component]
 pub fn SignOutButton() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
         <form method="post" action=SignOut::url() class="sign-out">
-            <button type="submit" class="button link">{t!(i18n, login.sign_out)}</button>
+            <button type="submit" class="button link">{td_string!(locale, login.sign_out)}</button>
         </form>
     }
 }

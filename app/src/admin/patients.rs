@@ -4,8 +4,8 @@
 //! can no longer sign in. The patient and their records stay.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError, FormField};
-use crate::i18n::{t, td_string, use_i18n};
+use crate::forms::{action_error, EnhancedForm, Field, FormError, FormField, SuccessNotice, Then};
+use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use leptos::prelude::*;
@@ -52,7 +52,8 @@ mod server {
     }
 }
 
-#[island]
+/// «Отключить Личный кабинет» (admin): by the patient's MIS id.
+#[component]
 pub fn DisableCabinetForm() -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<DisableCabinet>::new();
@@ -61,18 +62,18 @@ pub fn DisableCabinetForm() -> impl IntoView {
         <section class="card" aria-labelledby="disable-cabinet-title">
             <h2 id="disable-cabinet-title">{td_string!(locale, admin.disable_cabinet)}</h2>
             <p class="field-hint">{td_string!(locale, admin.disable_cabinet_hint)}</p>
-            <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <EnhancedForm action=action then=Then::Notice class="form">
                 <FormError error=error/>
                 <Field
                     field=FormField::optional("mis_patient_id", |l| td_string!(l, admin.mis_patient_id))
                     autocomplete="off"
                     error=error
                 />
-                <button type="submit" class="button">{td_string!(locale, admin.disable_cabinet)}</button>
-                {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! {
-                    <p class="notice success" role="status">{td_string!(locale, admin.cabinet_disabled)}</p>
-                })}
-            </ActionForm>
+                <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
+                    {td_string!(locale, admin.disable_cabinet)}
+                </button>
+                <SuccessNotice text=td_string!(locale, admin.cabinet_disabled)/>
+            </EnhancedForm>
         </section>
     }
 }
@@ -190,7 +191,7 @@ mod search {
 /// or login.
 #[component]
 pub fn PatientsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let query = leptos_router::hooks::use_query_map();
     let param = move |name: &'static str| {
         Memo::new(move |_| query.with(|q| q.get(name).unwrap_or_default()))
@@ -217,51 +218,51 @@ pub fn PatientsPage() -> impl IntoView {
         },
     );
     let cabinet_label = move |state: CabinetState| match state {
-        CabinetState::None => td_string!(i18n.get_locale(), admin.cabinet_none),
-        CabinetState::AwaitingActivation => td_string!(i18n.get_locale(), admin.cabinet_awaiting),
-        CabinetState::Active => td_string!(i18n.get_locale(), admin.cabinet_active),
-        CabinetState::Disabled => td_string!(i18n.get_locale(), admin.disabled),
+        CabinetState::None => td_string!(locale, admin.cabinet_none),
+        CabinetState::AwaitingActivation => td_string!(locale, admin.cabinet_awaiting),
+        CabinetState::Active => td_string!(locale, admin.cabinet_active),
+        CabinetState::Disabled => td_string!(locale, admin.disabled),
     };
     view! {
-        <h1 class="page-title">{t!(i18n, admin.patients)}</h1>
+        <h1 class="page-title">{td_string!(locale, admin.patients)}</h1>
         <form method="get" action="/admin/patients" class="filters">
             <div class="field">
-                <label for="name">{t!(i18n, admin.full_name)}</label>
+                <label for="name">{td_string!(locale, admin.full_name)}</label>
                 <input id="name" name="name" type="search" value=move || name.get()/>
             </div>
             <div class="field">
-                <label for="birth_date">{t!(i18n, admin.birth_date)}</label>
+                <label for="birth_date">{td_string!(locale, admin.birth_date)}</label>
                 <input id="birth_date" name="birth_date" type="date" value=move || birth_date.get()/>
             </div>
             <div class="field">
-                <label for="mis_patient_id">{t!(i18n, admin.mis_patient_id)}</label>
+                <label for="mis_patient_id">{td_string!(locale, admin.mis_patient_id)}</label>
                 <input id="mis_patient_id" name="mis_patient_id" value=move || mis_id.get()/>
             </div>
             <div class="field">
-                <label for="login">{t!(i18n, admin.login)}</label>
+                <label for="login">{td_string!(locale, admin.login)}</label>
                 <input id="login" name="login" value=move || login.get()/>
             </div>
-            <button type="submit" class="button">{t!(i18n, admin.search)}</button>
+            <button type="submit" class="button">{td_string!(locale, admin.search)}</button>
         </form>
-        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+        <Transition fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 let found = match found.await {
                     Ok(found) => found,
                     Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 if found.lines.is_empty() {
-                    return view! { <p class="empty">{t!(i18n, admin.no_patients)}</p> }.into_any();
+                    return view! { <p class="empty">{td_string!(locale, admin.no_patients)}</p> }.into_any();
                 }
                 view! {
-                    <p class="field-hint">{t!(i18n, admin.found)} " " {found.total} " · " {found.page} " / " {found.pages}</p>
+                    <p class="field-hint">{td_string!(locale, admin.found)} " " {found.total} " · " {found.page} " / " {found.pages}</p>
                     <table class="queue">
                         <thead>
                             <tr>
-                                <th scope="col">{t!(i18n, admin.full_name)}</th>
-                                <th scope="col">{t!(i18n, admin.birth_date)}</th>
-                                <th scope="col">{t!(i18n, admin.mis_patient_id)}</th>
-                                <th scope="col">{t!(i18n, admin.login)}</th>
-                                <th scope="col">{t!(i18n, admin.cabinet)}</th>
+                                <th scope="col">{td_string!(locale, admin.full_name)}</th>
+                                <th scope="col">{td_string!(locale, admin.birth_date)}</th>
+                                <th scope="col">{td_string!(locale, admin.mis_patient_id)}</th>
+                                <th scope="col">{td_string!(locale, admin.login)}</th>
+                                <th scope="col">{td_string!(locale, admin.cabinet)}</th>
                             </tr>
                         </thead>
                         <tbody>

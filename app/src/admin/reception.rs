@@ -4,9 +4,9 @@
 //! Issuing again revokes the earlier ones.
 
 use crate::error::AppError;
-use crate::forms::{action_error, Field, FormError, FormField};
+use crate::forms::{action_error, Field, FormError, FormField, PostForm, SubmitButton, Then};
 use crate::i18n::td_string;
-use crate::islands::use_locale;
+use crate::islands::{use_locale, FormEnhancer};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -192,61 +192,54 @@ mod server {
     }
 }
 
-#[island]
+/// `/admin/cabinets/new`: the form, then — in its place, once the server
+/// issued them — the slip with the temporary credentials, shown once.
+#[component]
 pub fn OpenCabinetPage() -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<OpenCabinet>::new();
     let error = action_error(action);
     view! {
         <h1 class="page-title">{td_string!(locale, admin.open_cabinet)}</h1>
-        {move || match action.value().get() {
-            Some(Ok(issued)) => view! { <IssuedSlip issued/> }.into_any(),
-            _ => view! {
+        <FormEnhancer>
+            <PostForm action=action then=Then::ShowOutput class="form card">
                 <p class="lead">{td_string!(locale, admin.open_cabinet_intro)}</p>
-                <ActionForm action=action attr:class="form card" attr:novalidate=true>
-                    <FormError error=error/>
-                    <Field field=FormField::optional("full_name", |l| td_string!(l, admin.full_name)) autocomplete="off" error=error/>
-                    <Field field=FormField::optional("birth_date", |l| td_string!(l, admin.birth_date)) input_type="date" error=error/>
-                    <Field field=FormField::optional("mis_patient_id", |l| td_string!(l, admin.mis_patient_id)) error=error/>
-                    <Field field=FormField::optional("agreement_number", |l| td_string!(l, admin.agreement_number)) error=error/>
-                    <Field field=FormField::optional("agreement_date", |l| td_string!(l, admin.agreement_date)) input_type="date" error=error/>
-                    <Field field=FormField::optional("agreement_email", |l| td_string!(l, admin.agreement_email)) input_type="email" error=error/>
-                    <Field field=FormField::optional("sms_phone", |l| td_string!(l, admin.sms_phone)) input_type="tel" error=error/>
-                    <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                        {td_string!(locale, admin.issue)}
-                    </button>
-                </ActionForm>
-            }
-            .into_any(),
-        }}
+                <FormError error=error/>
+                <Field field=FormField::optional("full_name", |l| td_string!(l, admin.full_name)) autocomplete="off" error=error/>
+                <Field field=FormField::optional("birth_date", |l| td_string!(l, admin.birth_date)) input_type="date" error=error/>
+                <Field field=FormField::optional("mis_patient_id", |l| td_string!(l, admin.mis_patient_id)) error=error/>
+                <Field field=FormField::optional("agreement_number", |l| td_string!(l, admin.agreement_number)) error=error/>
+                <Field field=FormField::optional("agreement_date", |l| td_string!(l, admin.agreement_date)) input_type="date" error=error/>
+                <Field field=FormField::optional("agreement_email", |l| td_string!(l, admin.agreement_email)) input_type="email" error=error/>
+                <Field field=FormField::optional("sms_phone", |l| td_string!(l, admin.sms_phone)) input_type="tel" error=error/>
+                <SubmitButton label=td_string!(locale, admin.issue)/>
+            </PostForm>
+            <IssuedSlip/>
+        </FormEnhancer>
     }
 }
 
-/// The slip to print for the patient: shown once, never again.
+/// The slip to print for the patient, filled from the answer of
+/// [`OpenCabinet`] ([`IssuedCredentials`]) in the browser: shown once,
+/// never again.
 #[component]
-fn IssuedSlip(issued: IssuedCredentials) -> impl IntoView {
+fn IssuedSlip() -> impl IntoView {
     let locale = use_locale();
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let _ = window().print();
-        }
-    };
     view! {
-        <section class="card slip" aria-labelledby="slip-title">
-            <h2 id="slip-title">{td_string!(locale, admin.slip_title)} " " {issued.patient_name.clone()}</h2>
+        <section class="card slip" aria-labelledby="slip-title" data-output hidden tabindex="-1">
+            <h2 id="slip-title">{td_string!(locale, admin.slip_title)} " " <span data-output-field="patient_name"></span></h2>
             <dl class="facts">
                 <dt>{td_string!(locale, activation.temporary_login)}</dt>
-                <dd><code class="credential">{issued.login.clone()}</code></dd>
+                <dd><code class="credential" data-output-field="login"></code></dd>
                 <dt>{td_string!(locale, activation.temporary_password)}</dt>
-                <dd><code class="credential">{issued.password.clone()}</code></dd>
+                <dd><code class="credential" data-output-field="password"></code></dd>
                 <dt>{td_string!(locale, admin.valid_until)}</dt>
-                <dd>{issued.valid_until.clone()}</dd>
+                <dd data-output-field="valid_until"></dd>
             </dl>
             <p>{td_string!(locale, admin.slip_note)}</p>
             <p class="field-hint">{td_string!(locale, admin.shown_once)}</p>
             <p>
-                <button type="button" class="button primary" on:click=print>{td_string!(locale, admin.print)}</button>
+                <button type="button" class="button primary" data-print>{td_string!(locale, admin.print)}</button>
                 " "
                 <a class="button" href="/admin/cabinets/new" rel="external">{td_string!(locale, admin.next_patient)}</a>
             </p>

@@ -3,9 +3,9 @@
 //! already sent stay in the queue they went to.
 
 use crate::error::AppError;
-use crate::forms::{action_error, FormError};
-use crate::i18n::{t, td_string, use_i18n};
-use crate::islands::use_locale;
+use crate::forms::{action_error, FormError, PostForm, SuccessNotice, Then};
+use crate::i18n::td_string;
+use crate::islands::{use_locale, FormEnhancer};
 use crate::pages::LoadFailed;
 use crate::requests::kinds::RequestKind;
 use leptos::prelude::*;
@@ -83,13 +83,13 @@ mod server {
 /// The department each kind of request goes to.
 #[component]
 pub fn RoutingCard() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let routing = Resource::new(|| (), |_| request_routing());
     view! {
         <section class="card" aria-labelledby="routes-title">
-            <h2 id="routes-title">{t!(i18n, admin.routes)}</h2>
-            <p class="field-hint">{t!(i18n, admin.routes_hint)}</p>
-            <Suspense fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+            <h2 id="routes-title">{td_string!(locale, admin.routes)}</h2>
+            <p class="field-hint">{td_string!(locale, admin.routes_hint)}</p>
+            <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match routing.await {
                         Ok(routing) => view! { <RoutingForms routing/> }.into_any(),
@@ -102,14 +102,14 @@ pub fn RoutingCard() -> impl IntoView {
 }
 
 /// One form per kind: the department it goes to, and «Сохранить».
-#[island]
+#[component]
 fn RoutingForms(routing: Routing) -> impl IntoView {
     let locale = use_locale();
     let save = ServerAction::<SetKindDepartment>::new();
     let error = action_error(save);
     let departments = routing.departments.clone();
     view! {
-        <FormError error=error/>
+        <FormEnhancer>
         {routing
             .kinds
             .into_iter()
@@ -117,7 +117,8 @@ fn RoutingForms(routing: Routing) -> impl IntoView {
                 let id = format!("route-{}", kind.as_str());
                 let options = departments.clone();
                 view! {
-                    <ActionForm action=save attr:class="route">
+                    <PostForm action=save then=Then::Notice class="route">
+                        <FormError error=error/>
                         <input type="hidden" name="kind" value=kind.as_str()/>
                         <label for=id.clone()>{kind.label(locale)}</label>
                         <select id=id name="department">
@@ -129,10 +130,14 @@ fn RoutingForms(routing: Routing) -> impl IntoView {
                                 })
                                 .collect_view()}
                         </select>
-                        <button type="submit" class="button">{td_string!(locale, settings.save)}</button>
-                    </ActionForm>
+                        <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
+                            {td_string!(locale, settings.save)}
+                        </button>
+                        <SuccessNotice text=td_string!(locale, settings.saved)/>
+                    </PostForm>
                 }
             })
             .collect_view()}
+        </FormEnhancer>
     }
 }

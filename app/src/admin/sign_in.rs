@@ -3,7 +3,7 @@
 
 use crate::clinic::page_context;
 use crate::error::AppError;
-use crate::forms::{action_error, reload_at, CredentialsFields, FormError};
+use crate::forms::{action_error, CredentialsFields, EnhancedForm, FormError, SubmitButton, Then};
 use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::layout::AuthPage;
@@ -38,22 +38,15 @@ pub fn AdminLoginPage() -> impl IntoView {
 
 /// The staff member's «Логин», «Пароль», «Войти»: on success the module's
 /// start page.
-#[island]
+#[component]
 fn StaffSignInForm() -> impl IntoView {
     let action = ServerAction::<StaffSignIn>::new();
     let error = action_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            reload_at("/admin");
-        }
-    });
     view! {
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=action then=Then::Go("/admin".to_owned()) class="form">
             <FormError error=error/>
             <CredentialsFields error=error/>
-            <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                {td_string!(use_locale(), login.submit)}
-            </button>
-        </ActionForm>
+            <SubmitButton label=td_string!(use_locale(), login.submit)/>
+        </EnhancedForm>
     }
 }

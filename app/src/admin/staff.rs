@@ -4,9 +4,11 @@
 
 use crate::domain::StaffRole;
 use crate::error::AppError;
-use crate::forms::{action_error, labeller, successes, Field, FormError, FormField};
-use crate::i18n::{t, td_string, use_i18n, Locale};
-use crate::islands::{reloaded, use_locale};
+use crate::forms::{
+    action_error, labeller, Field, FormError, FormField, PostForm, SubmitButton, Then,
+};
+use crate::i18n::{td_string, Locale};
+use crate::islands::{use_locale, FormEnhancer};
 use crate::pages::LoadFailed;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -278,7 +280,7 @@ fn RoleChoices(
                     {move || role_label(role, locale)}
                 </label>
             }).collect_view()}
-            <p class="field-error" aria-live="polite">{move || problem().map(|p| p.message(locale))}</p>
+            <p class="field-error" id="roles-error" aria-live="polite">{move || problem().map(|p| p.message(locale))}</p>
         </fieldset>
         <fieldset class="choices">
             <legend>{td_string!(locale, admin.departments)}</legend>
@@ -294,11 +296,11 @@ fn RoleChoices(
 
 #[component]
 pub fn StaffPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let overview = Resource::new(|| (), |_| load_staff_overview());
     view! {
-        <h1 class="page-title">{t!(i18n, admin.staff)}</h1>
-        <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
+        <h1 class="page-title">{td_string!(locale, admin.staff)}</h1>
+        <Suspense fallback=move || view! { <p>{td_string!(locale, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
                     Ok(overview) => view! { <StaffManager overview/> }.into_any(),
@@ -311,27 +313,20 @@ pub fn StaffPage() -> impl IntoView {
 }
 
 /// The staff accounts with their roles and departments, «Отключить», and a
-/// new account; the list is read again after each change.
-#[island]
+/// new account; the page loads again after each change.
+#[component]
 fn StaffManager(overview: StaffOverview) -> impl IntoView {
     let locale = use_locale();
     let create = ServerAction::<CreateStaff>::new();
     let update = ServerAction::<UpdateStaff>::new();
     let disable = ServerAction::<DisableStaff>::new();
-    let (created, updated, disabled) = (successes(create), successes(update), successes(disable));
-    let overview = reloaded(
-        overview,
-        move || created.get() + updated.get() + disabled.get() > 0,
-        load_staff_overview,
-    );
     let create_error = action_error(create);
     let update_error = action_error(update);
     let label = labeller();
-    move || {
-        let overview = overview.get();
-        let departments = overview.departments.clone();
-        view! {
-            <FormError error=update_error/>
+    let departments = overview.departments.clone();
+    let sending = td_string!(locale, form.sending);
+    view! {
+        <FormEnhancer>
             <ul class="staff-list">
                 {overview.staff.into_iter().map(|member| {
                     let all = departments.clone();
@@ -342,15 +337,16 @@ fn StaffManager(overview: StaffOverview) -> impl IntoView {
                                 view! { <p class="badge">{td_string!(locale, admin.disabled)}</p> }.into_any()
                             } else {
                                 view! {
-                                    <ActionForm action=update attr:class="form">
+                                    <PostForm action=update then=Then::Reload class="form">
+                                        <FormError error=update_error/>
                                         <input type="hidden" name="staff_id" value=member.id/>
                                         <RoleChoices roles=member.roles.clone() departments=member.departments.clone() all_departments=all error=Signal::stored(None)/>
-                                        <button type="submit" class="button">{td_string!(locale, admin.save_roles)}</button>
-                                    </ActionForm>
-                                    <ActionForm action=disable>
+                                        <button type="submit" class="button" data-sending=sending>{td_string!(locale, admin.save_roles)}</button>
+                                    </PostForm>
+                                    <PostForm action=disable then=Then::Reload>
                                         <input type="hidden" name="staff_id" value=member.id/>
-                                        <button type="submit" class="button">{td_string!(locale, admin.disable)}</button>
-                                    </ActionForm>
+                                        <button type="submit" class="button" data-sending=sending>{td_string!(locale, admin.disable)}</button>
+                                    </PostForm>
                                 }
                                 .into_any()
                             }}
@@ -360,7 +356,7 @@ fn StaffManager(overview: StaffOverview) -> impl IntoView {
             </ul>
             <section class="card" aria-labelledby="new-staff-title">
                 <h2 id="new-staff-title">{td_string!(locale, admin.new_staff)}</h2>
-                <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <PostForm action=create then=Then::Reload class="form">
                     <FormError error=create_error/>
                     <Field field=FormField::optional("full_name", |l| td_string!(l, admin.full_name)) autocomplete="off" error=create_error/>
                     <Field field=FormField::optional("login", |l| td_string!(l, login.login)) autocomplete="off" error=create_error/>
@@ -372,9 +368,9 @@ fn StaffManager(overview: StaffOverview) -> impl IntoView {
                         error=create_error
                     />
                     <RoleChoices roles=Vec::new() departments=Vec::new() all_departments=departments error=create_error/>
-                    <button type="submit" class="button primary">{td_string!(locale, admin.create)}</button>
-                </ActionForm>
+                    <SubmitButton label=td_string!(locale, admin.create)/>
+                </PostForm>
             </section>
-        }
+        </FormEnhancer>
     }
 }

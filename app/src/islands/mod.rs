@@ -1,7 +1,15 @@
-//! What every island shares. A page is HTML the server renders; only its
-//! islands (`#[island]`: the forms, the menu button, the live request
-//! updates) are code the browser downloads and runs. An island gets what it
-//! needs as props, serialized into the page, or reads it here.
+//! The islands: the only code the browser downloads and runs. A page is
+//! HTML the server renders, its forms plain HTML forms that work without
+//! any script; two islands enhance what is inside them — every form
+//! ([`FormEnhancer`]), and the parts of a page that follow the patient's
+//! requests live ([`LiveRequests`]). Neither holds markup of its own, so the
+//! wasm does not grow with the pages.
+
+mod form;
+mod live;
+
+pub use form::FormEnhancer;
+pub use live::LiveRequests;
 
 use crate::i18n::Locale;
 use leptos::prelude::*;
@@ -75,30 +83,4 @@ fn site_script_files(options: &LeptosOptions) -> (String, String) {
 #[cfg(not(feature = "ssr"))]
 fn site_script_files(_options: &LeptosOptions) -> (String, String) {
     (String::new(), String::new())
-}
-
-/// `initial` as the server rendered it, loaded again with `load` whenever
-/// `when` (tracked) says so: an island's list after one of its actions
-/// succeeded, or a live update arrived. A failed load keeps what is shown.
-pub fn reloaded<T, Fut>(
-    initial: T,
-    when: impl Fn() -> bool + 'static,
-    load: impl Fn() -> Fut + 'static,
-) -> ReadSignal<T>
-where
-    T: Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, crate::error::AppError>> + 'static,
-{
-    let (value, set_value) = signal(initial);
-    Effect::new(move |_| {
-        if when() {
-            let loading = load();
-            leptos::task::spawn_local(async move {
-                if let Ok(fresh) = loading.await {
-                    set_value.set(fresh);
-                }
-            });
-        }
-    });
-    value
 }

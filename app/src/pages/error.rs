@@ -4,20 +4,21 @@
 use crate::clinic::page_context;
 use crate::error::AppError;
 use crate::forms::FormError;
+use crate::i18n::td_string;
 #[cfg(feature = "ssr")]
 use crate::i18n::Locale;
-use crate::i18n::{t, td_string, use_i18n};
+use crate::islands::use_locale;
 use crate::layout::PageTitle;
 use leptos::prelude::*;
 
 #[component]
 pub fn ErrorPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let request_id = page_context().request_id;
     view! {
         <main id="content" class="auth">
             <div class="auth-card">
-                <PageTitle text=Signal::derive(move || td_string!(i18n.get_locale(), error.title))/>
+                <PageTitle text=Signal::derive(move || td_string!(locale, error.title))/>
                 <WhatWentWrong request_id/>
             </div>
         </main>
@@ -28,20 +29,20 @@ pub fn ErrorPage() -> impl IntoView {
 /// what happened, the request id to give the help line, and a retry.
 #[component]
 fn WhatWentWrong(request_id: Option<String>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
-        <p>{t!(i18n, error.body)}</p>
+        <p>{td_string!(locale, error.body)}</p>
         {request_id
             .map(|id| {
                 view! {
                     <p class="request-id">
-                        {t!(i18n, error.request_id)}
+                        {td_string!(locale, error.request_id)}
                         <code>{id}</code>
                     </p>
                 }
             })}
         <p>
-            <a href="" class="button">{t!(i18n, error.retry)}</a>
+            <a href="" class="button">{td_string!(locale, error.retry)}</a>
         </p>
     }
 }
@@ -54,7 +55,7 @@ fn WhatWentWrong(request_id: Option<String>) -> impl IntoView {
 /// (`SsrMode::Async`), so the status is not sent before the data is read.
 #[component]
 pub fn LoadFailed(error: AppError) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     #[cfg(feature = "ssr")]
     if matches!(error, AppError::Internal { .. } | AppError::NotFound) {
         crate::context::set_page_status(error.status());
@@ -62,7 +63,7 @@ pub fn LoadFailed(error: AppError) -> impl IntoView {
     match error {
         AppError::Internal { request_id } => view! {
             <section class="notice load-failed" role="alert" aria-labelledby="load-failed-title">
-                <h2 id="load-failed-title">{t!(i18n, error.title)}</h2>
+                <h2 id="load-failed-title">{td_string!(locale, error.title)}</h2>
                 <WhatWentWrong request_id/>
             </section>
         }

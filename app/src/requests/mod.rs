@@ -13,8 +13,8 @@ pub mod kinds;
 
 use crate::domain::request::RequestStatus;
 use crate::error::AppError;
-use crate::i18n::{t, td_string, use_i18n, Locale};
-use crate::islands::{reloaded, use_locale};
+use crate::i18n::{td_string, Locale};
+use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use kinds::{RequestContent, RequestKind};
 use leptos::prelude::*;
@@ -229,61 +229,27 @@ pub fn RequestList(requests: Vec<RequestSummary>) -> impl IntoView {
     .into_any()
 }
 
-/// The requests `requests` loads, as a [`LiveRequestList`]: a skeleton until
-/// they arrive, the error if it fails.
+/// The requests `requests` loads, as a [`RequestList`] that follows their
+/// changes live: a skeleton until they arrive, the error if it fails.
 #[component]
 pub fn LoadedRequestList(
     requests: Resource<Result<Vec<RequestSummary>, AppError>>,
-    /// The filter the list was loaded with, to load it again.
-    kind: String,
-    status: String,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Suspense fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
-            {move || {
-            let (kind, status) = (kind.clone(), status.clone());
-            Suspend::new(async move {
-                match requests.await {
-                    Ok(list) => view! { <LiveRequestList kind status list/> }.into_any(),
-                    Err(error) => view! { <LoadFailed error/> }.into_any(),
-                }
-            })
-            }}
-        </Suspense>
-    }
-}
-
-/// A list of the patient's requests (of `kind` and `status`, empty for
-/// all) that follows their changes while the page is open: it says which
-/// request changed and loads the list again.
-#[island]
-pub fn LiveRequestList(kind: String, status: String, list: Vec<RequestSummary>) -> impl IntoView {
-    let news = request_news();
-    let list = reloaded(
-        list,
-        move || news.get().is_some(),
-        move || my_requests(kind.clone(), status.clone()),
-    );
-    view! {
-        <NewsNotice news/>
-        {move || view! { <RequestList requests=list.get()/> }}
-    }
-}
-
-/// Says which request changed, for screen readers and the eye alike.
-#[component]
-pub fn NewsNotice(news: ReadSignal<Option<RequestNews>>) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <p class="live-news" role="status" aria-live="polite">
-            {move || news.get().and_then(|news| news.status.map(|status| format!(
-                "{} {}: {}",
-                td_string!(locale, request.changed),
-                news.number,
-                status_label(status, locale),
-            )))}
-        </p>
+        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match requests.await {
+                    Ok(list) => view! {
+                        <crate::islands::LiveRequests>
+                            <RequestList requests=list/>
+                        </crate::islands::LiveRequests>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <LoadFailed error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
@@ -387,22 +353,6 @@ fn new_key() -> String {
 #[cfg(not(feature = "ssr"))]
 fn new_key() -> String {
     String::new()
-}
-
-/// Once `action` has sent its request, shows the new request's page.
-pub fn show_sent_request<S>(action: ServerAction<S>)
-where
-    S: leptos::server_fn::ServerFn<Output = String, Error = AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(number)) = action.value().get() {
-            crate::forms::reload_at(&format!("{}?sent=1", request_path(&number)));
-        }
-    });
 }
 
 /// What the live stream says about a request.

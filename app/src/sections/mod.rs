@@ -11,7 +11,8 @@ pub mod home_visit;
 mod request_form;
 pub mod settings;
 
-use crate::i18n::{t, td_string, use_i18n, Locale};
+use crate::i18n::{td_string, Locale};
+use crate::islands::use_locale;
 use crate::layout::PageTitle;
 use leptos::prelude::*;
 
@@ -94,12 +95,12 @@ impl Section {
 /// The page of a section that has not been built yet.
 #[component]
 pub fn SectionNotBuilt(section: Section) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     view! {
-        <PageTitle text=Signal::derive(move || section.label(i18n.get_locale()))/>
+        <PageTitle text=Signal::derive(move || section.label(locale))/>
         <section class="notice" aria-labelledby="not-built-title">
-            <h2 id="not-built-title">{t!(i18n, section.not_built_title)}</h2>
-            <p>{t!(i18n, section.not_built_body)}</p>
+            <h2 id="not-built-title">{td_string!(locale, section.not_built_title)}</h2>
+            <p>{td_string!(locale, section.not_built_body)}</p>
         </section>
     }
 }

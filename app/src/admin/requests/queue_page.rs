@@ -3,7 +3,8 @@
 
 use super::{request_queue, staff_request_path};
 use crate::domain::request::RequestStatus;
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::td_string;
+use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::RequestKind;
 use crate::requests::{status_label, StatusBadge};
@@ -13,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 /// `/admin/requests`: the queue, filtered through the address (a GET form).
 #[component]
 pub fn QueuePageView() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let query = use_query_map();
     let param = move |name: &'static str| {
         Memo::new(move |_| query.with(|q| q.get(name).unwrap_or_default()))
@@ -58,68 +59,68 @@ pub fn QueuePageView() -> impl IntoView {
         })
     };
     view! {
-        <h1 class="page-title">{t!(i18n, admin.queue)}</h1>
+        <h1 class="page-title">{td_string!(locale, admin.queue)}</h1>
         <form method="get" action="/admin/requests" class="filters">
             <div class="field">
-                <label for="kind">{t!(i18n, request.kind)}</label>
+                <label for="kind">{td_string!(locale, request.kind)}</label>
                 <select id="kind" name="kind">
-                    <option value="">{t!(i18n, request.all_kinds)}</option>
+                    <option value="">{td_string!(locale, request.all_kinds)}</option>
                     {RequestKind::ALL.iter().copied().map(|k| view! {
-                        <option value=k.as_str() selected=move || kind.get() == k.as_str()>{move || k.label(i18n.get_locale())}</option>
+                        <option value=k.as_str() selected=move || kind.get() == k.as_str()>{move || k.label(locale)}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="status">{t!(i18n, request.status)}</label>
+                <label for="status">{td_string!(locale, request.status)}</label>
                 <select id="status" name="status">
-                    <option value="">{t!(i18n, request.all_statuses)}</option>
+                    <option value="">{td_string!(locale, request.all_statuses)}</option>
                     {RequestStatus::ALL.into_iter().map(|s| view! {
-                        <option value=s.as_str() selected=move || status.get() == s.as_str()>{move || status_label(s, i18n.get_locale())}</option>
+                        <option value=s.as_str() selected=move || status.get() == s.as_str()>{move || status_label(s, locale)}</option>
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="from">{t!(i18n, admin.sent_from)}</label>
+                <label for="from">{td_string!(locale, admin.sent_from)}</label>
                 <input id="from" name="from" type="date" value=move || from.get()/>
             </div>
             <div class="field">
-                <label for="until">{t!(i18n, admin.sent_until)}</label>
+                <label for="until">{td_string!(locale, admin.sent_until)}</label>
                 <input id="until" name="until" type="date" value=move || until.get()/>
             </div>
             <div class="field">
-                <label for="patient">{t!(i18n, admin.patient_filter)}</label>
+                <label for="patient">{td_string!(locale, admin.patient_filter)}</label>
                 <input id="patient" name="patient" type="search" value=move || patient.get()/>
             </div>
             <div class="field">
-                <label for="order">{t!(i18n, admin.order)}</label>
+                <label for="order">{td_string!(locale, admin.order)}</label>
                 <select id="order" name="order">
-                    <option value="oldest" selected=move || order.get() != "newest">{t!(i18n, admin.oldest_first)}</option>
-                    <option value="newest" selected=move || order.get() == "newest">{t!(i18n, admin.newest_first)}</option>
+                    <option value="oldest" selected=move || order.get() != "newest">{td_string!(locale, admin.oldest_first)}</option>
+                    <option value="newest" selected=move || order.get() == "newest">{td_string!(locale, admin.newest_first)}</option>
                 </select>
             </div>
-            <button type="submit" class="button">{t!(i18n, request.filter)}</button>
+            <button type="submit" class="button">{td_string!(locale, request.filter)}</button>
         </form>
-        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+        <Transition fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 let queue = match queue.await {
                     Ok(queue) => queue,
                     Err(error) => return view! { <LoadFailed error/> }.into_any(),
                 };
                 if queue.lines.is_empty() {
-                    return view! { <p class="empty">{t!(i18n, admin.queue_empty)}</p> }.into_any();
+                    return view! { <p class="empty">{td_string!(locale, admin.queue_empty)}</p> }.into_any();
                 }
                 let (page, pages) = (queue.page, queue.pages);
                 view! {
-                    <p class="field-hint">{t!(i18n, admin.found)} " " {queue.total}</p>
+                    <p class="field-hint">{td_string!(locale, admin.found)} " " {queue.total}</p>
                     <table class="queue">
                         <thead>
                             <tr>
-                                <th scope="col">{t!(i18n, request.number)}</th>
-                                <th scope="col">{t!(i18n, request.status)}</th>
-                                <th scope="col">{t!(i18n, request.kind)}</th>
-                                <th scope="col">{t!(i18n, admin.patient)}</th>
-                                <th scope="col">{t!(i18n, request.sent_at)}</th>
-                                <th scope="col">{t!(i18n, admin.assigned)}</th>
+                                <th scope="col">{td_string!(locale, request.number)}</th>
+                                <th scope="col">{td_string!(locale, request.status)}</th>
+                                <th scope="col">{td_string!(locale, request.kind)}</th>
+                                <th scope="col">{td_string!(locale, admin.patient)}</th>
+                                <th scope="col">{td_string!(locale, request.sent_at)}</th>
+                                <th scope="col">{td_string!(locale, admin.assigned)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -130,7 +131,7 @@ pub fn QueuePageView() -> impl IntoView {
                                         <td><a href=href>{line.number.clone()}</a></td>
                                         <td><StatusBadge status=line.status/></td>
                                         <td>
-                                            {move || line.kind.label(i18n.get_locale())}
+                                            {move || line.kind.label(locale)}
                                             <span class="field-hint queue-summary">{line.summary.clone()}</span>
                                         </td>
                                         <td>{line.patient_name.clone()}</td>
@@ -141,10 +142,10 @@ pub fn QueuePageView() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                    <nav class="pager" aria-label=move || td_string!(i18n.get_locale(), admin.pages)>
-                        {(page > 1).then(|| view! { <a href=page_href(page - 1) rel="prev">{t!(i18n, admin.previous)}</a> })}
+                    <nav class="pager" aria-label=move || td_string!(locale, admin.pages)>
+                        {(page > 1).then(|| view! { <a href=page_href(page - 1) rel="prev">{td_string!(locale, admin.previous)}</a> })}
                         <span>{page} " / " {pages}</span>
-                        {(page < pages).then(|| view! { <a href=page_href(page + 1) rel="next">{t!(i18n, admin.next)}</a> })}
+                        {(page < pages).then(|| view! { <a href=page_href(page + 1) rel="next">{td_string!(locale, admin.next)}</a> })}
                     </nav>
                 }
                 .into_any()

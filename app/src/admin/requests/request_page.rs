@@ -2,11 +2,12 @@
 //! the patient and agreement contacts, the history, «Взять в работу» and
 //! the status change with a comment to the patient.
 
-use super::{staff_request, staff_request_path, ChangeRequestStatus, TakeRequest};
+use super::{staff_request, ChangeRequestStatus, TakeRequest};
 use crate::forms::{
-    action_error, labeller, reload_at, FormError, FormField, SelectField, TextArea,
+    action_error, labeller, EnhancedForm, FormError, FormField, SelectField, SubmitButton,
+    TextArea, Then,
 };
-use crate::i18n::{t, td_string, use_i18n};
+use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::{status_label, RequestContentView, StatusBadge, Timeline};
@@ -16,7 +17,7 @@ use leptos_router::hooks::use_params_map;
 /// `/admin/requests/:number`.
 #[component]
 pub fn StaffRequestPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let params = use_params_map();
     let number = Memo::new(move |_| params.with(|p| p.get("number").unwrap_or_default()));
     // «Взять в работу» is a plain form: the server answers with this page.
@@ -24,8 +25,8 @@ pub fn StaffRequestPage() -> impl IntoView {
     let take_error = action_error(take);
     let request = Resource::new(move || number.get(), staff_request);
     view! {
-        <p><a href="/admin/requests">{t!(i18n, admin.back_to_queue)}</a></p>
-        <Transition fallback=move || view! { <p class="skeleton">{t!(i18n, settings.loading)}</p> }>
+        <p><a href="/admin/requests">{td_string!(locale, admin.back_to_queue)}</a></p>
+        <Transition fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 let view = match request.await {
                     Ok(view) => view,
@@ -36,40 +37,40 @@ pub fn StaffRequestPage() -> impl IntoView {
                 let statuses: Vec<(String, String)> = view
                     .next_statuses
                     .iter()
-                    .map(|s| (s.as_str().to_owned(), status_label(*s, i18n.get_locale()).to_owned()))
+                    .map(|s| (s.as_str().to_owned(), status_label(*s, locale).to_owned()))
                     .collect();
                 view! {
                     <h1 class="page-title request-head">
-                        <span>{move || detail.kind.label(i18n.get_locale())} " " {detail.number.clone()}</span>
+                        <span>{move || detail.kind.label(locale)} " " {detail.number.clone()}</span>
                         <StatusBadge status=detail.status/>
                     </h1>
                     <section class="card" aria-labelledby="patient-title">
-                        <h2 id="patient-title">{t!(i18n, admin.patient)}</h2>
+                        <h2 id="patient-title">{td_string!(locale, admin.patient)}</h2>
                         <dl class="facts">
-                            <dt>{t!(i18n, admin.full_name)}</dt><dd>{view.patient_name.clone()}</dd>
-                            <dt>{t!(i18n, admin.mis_patient_id)}</dt><dd>{view.mis_patient_id.clone()}</dd>
-                            <dt>{t!(i18n, admin.agreement_email)}</dt><dd>{view.agreement_email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                            <dt>{t!(i18n, admin.sms_phone)}</dt><dd>{view.sms_phone.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                            <dt>{td_string!(locale, admin.full_name)}</dt><dd>{view.patient_name.clone()}</dd>
+                            <dt>{td_string!(locale, admin.mis_patient_id)}</dt><dd>{view.mis_patient_id.clone()}</dd>
+                            <dt>{td_string!(locale, admin.agreement_email)}</dt><dd>{view.agreement_email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                            <dt>{td_string!(locale, admin.sms_phone)}</dt><dd>{view.sms_phone.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                         </dl>
                     </section>
                     <section class="card" aria-labelledby="content-title">
-                        <h2 id="content-title">{t!(i18n, admin.request_content)}</h2>
+                        <h2 id="content-title">{td_string!(locale, admin.request_content)}</h2>
                         <p class="field-hint">
-                            {t!(i18n, request.sent_at)} " " {detail.sent.clone()} " · "
-                            {t!(i18n, request.department)} " " {detail.department.clone()} " · "
-                            {t!(i18n, admin.assigned)} " " {detail.assigned_to.clone().unwrap_or_else(|| "—".to_owned())}
+                            {td_string!(locale, request.sent_at)} " " {detail.sent.clone()} " · "
+                            {td_string!(locale, request.department)} " " {detail.department.clone()} " · "
+                            {td_string!(locale, admin.assigned)} " " {detail.assigned_to.clone().unwrap_or_else(|| "—".to_owned())}
                         </p>
                         <RequestContentView content=detail.content.clone()/>
                         {(!view.assigned_to_me && !detail.status.is_final()).then(|| view! {
                             <ActionForm action=take>
                                 <input type="hidden" name="number" value=number.clone()/>
                                 <FormError error=take_error/>
-                                <button type="submit" class="button">{t!(i18n, admin.take)}</button>
+                                <button type="submit" class="button">{td_string!(locale, admin.take)}</button>
                             </ActionForm>
                         })}
                     </section>
                     <section class="card" aria-labelledby="history-title">
-                        <h2 id="history-title">{t!(i18n, request.history)}</h2>
+                        <h2 id="history-title">{td_string!(locale, request.history)}</h2>
                         <Timeline history=detail.history.clone()/>
                         {(!statuses.is_empty()).then(|| view! {
                             <StatusChangeForm number=detail.number.clone() statuses/>
@@ -84,20 +85,15 @@ pub fn StaffRequestPage() -> impl IntoView {
 
 /// «Новый статус» and «Комментарий пациенту»: a mistake shows at its field
 /// with what was chosen and typed kept; on success the page loads again.
-#[island]
+/// Without the wasm a plain post, answered with this page.
+#[component]
 fn StatusChangeForm(number: String, statuses: Vec<(String, String)>) -> impl IntoView {
     let locale = use_locale();
     let change = ServerAction::<ChangeRequestStatus>::new();
     let error = action_error(change);
     let label = labeller();
-    let page = staff_request_path(&number);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = change.value().get() {
-            reload_at(&page);
-        }
-    });
     view! {
-        <ActionForm action=change attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=change then=Then::Reload class="form">
             <input type="hidden" name="number" value=number/>
             <FormError error=error/>
             <SelectField field=FormField::required("status", |l| td_string!(l, admin.new_status)) options=statuses error=error/>
@@ -107,9 +103,7 @@ fn StatusChangeForm(number: String, statuses: Vec<(String, String)>) -> impl Int
                 max=crate::domain::request::LONG_TEXT_MAX
                 error=error
             />
-            <button type="submit" class="button primary" disabled=move || change.pending().get()>
-                {td_string!(locale, admin.change_status)}
-            </button>
-        </ActionForm>
+            <SubmitButton label=td_string!(locale, admin.change_status)/>
+        </EnhancedForm>
     }
 }

@@ -7,14 +7,15 @@ use super::request_form::RequestSection;
 use crate::domain::request::LONG_TEXT_MAX;
 use crate::error::AppError;
 use crate::forms::{
-    action_error, labeller, Field, RequestFormHead, SelectField, SubmitButton, TextArea,
+    action_error, labeller, EnhancedForm, Field, RequestFormHead, SelectField, SubmitButton,
+    TextArea, Then,
 };
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::booking::BookingForm;
 use crate::requests::kinds::{ClinicChoice, KindForm, RequestKind, TimeOfDay};
-use crate::requests::{form_start, show_sent_request, FormStart};
+use crate::requests::{form_start, FormStart};
 use crate::sections::Section;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -100,16 +101,16 @@ pub fn BookingPage() -> impl IntoView {
     }
 }
 
-/// Loads what the form offers and how it starts; the form is an island.
+/// Loads what the form offers and how it starts.
 #[component]
 fn BookingFormLoader() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let prefilled_reason =
         leptos_router::hooks::use_query_map().with_untracked(|query| query.get("reason"));
     let start = form_start(BookingForm::NAME);
     let options = Resource::new(|| (), |_| booking_options());
     view! {
-        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
+        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
             {move || {
             let prefilled_reason = prefilled_reason.clone();
             Suspend::new(async move {
@@ -128,12 +129,11 @@ fn BookingFormLoader() -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn BookingFormView(start: FormStart, options: BookingChoices) -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<SendBooking>::new();
     let error = action_error(action);
-    show_sent_request(action);
     let label = labeller();
     let clinics = options
         .clinics
@@ -145,7 +145,7 @@ fn BookingFormView(start: FormStart, options: BookingChoices) -> impl IntoView {
         .map(|t| (t.as_str().to_owned(), t.label(locale).to_owned()))
         .collect();
     view! {
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=action then=Then::ShowRequest class="form">
             <RequestFormHead key=start.key.clone() error=error fields=BookingForm::FIELDS/>
             <p class="field-hint">{td_string!(locale, form.required_note)}</p>
             <TextArea
@@ -187,7 +187,7 @@ fn BookingFormView(start: FormStart, options: BookingChoices) -> impl IntoView {
                 max=LONG_TEXT_MAX
                 error=error
             />
-            <SubmitButton label=label(|l| td_string!(l, request.send)) pending=action.pending()/>
-        </ActionForm>
+            <SubmitButton label=label(|l| td_string!(l, request.send))/>
+        </EnhancedForm>
     }
 }

@@ -5,13 +5,16 @@
 use super::request_form::RequestSection;
 use crate::domain::request::LONG_TEXT_MAX;
 use crate::error::AppError;
-use crate::forms::{action_error, labeller, RequestFormHead, SelectField, SubmitButton, TextArea};
-use crate::i18n::{td_string, use_i18n};
+use crate::forms::{
+    action_error, labeller, EnhancedForm, RequestFormHead, SelectField, SubmitButton, TextArea,
+    Then,
+};
+use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::feedback::{FeedbackForm, FeedbackType};
 use crate::requests::kinds::{KindForm, RequestKind};
-use crate::requests::{form_start, show_sent_request, FormStart};
+use crate::requests::{form_start, FormStart};
 use crate::sections::Section;
 use leptos::prelude::*;
 
@@ -52,14 +55,14 @@ pub fn FeedbackPage() -> impl IntoView {
     }
 }
 
-/// Loads how the form starts; the form is an island.
+/// Loads how the form starts.
 #[component]
 fn FeedbackFormLoader() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let start = form_start(FeedbackForm::NAME);
     view! {
-        <p class="lead">{move || td_string!(i18n.get_locale(), feedback.intro)}</p>
-        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
+        <p class="lead">{move || td_string!(locale, feedback.intro)}</p>
+        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 match start.await {
                     Ok(start) => view! { <FeedbackFormView start/> }.into_any(),
@@ -70,19 +73,18 @@ fn FeedbackFormLoader() -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn FeedbackFormView(start: FormStart) -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<SendFeedback>::new();
     let error = action_error(action);
-    show_sent_request(action);
     let label = labeller();
     let types = FeedbackType::ALL
         .into_iter()
         .map(|t| (t.as_str().to_owned(), t.label(locale).to_owned()))
         .collect();
     view! {
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=action then=Then::ShowRequest class="form">
             <RequestFormHead key=start.key.clone() error=error fields=FeedbackForm::FIELDS/>
             <SelectField
                 field=FeedbackForm::feedback_type
@@ -96,7 +98,7 @@ fn FeedbackFormView(start: FormStart) -> impl IntoView {
                 max=LONG_TEXT_MAX
                 error=error
             />
-            <SubmitButton label=label(|l| td_string!(l, feedback.send)) pending=action.pending()/>
-        </ActionForm>
+            <SubmitButton label=label(|l| td_string!(l, feedback.send))/>
+        </EnhancedForm>
     }
 }

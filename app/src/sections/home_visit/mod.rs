@@ -6,14 +6,15 @@ use super::request_form::RequestSection;
 use crate::domain::request::LONG_TEXT_MAX;
 use crate::error::AppError;
 use crate::forms::{
-    action_error, labeller, Field, FormField, RequestFormHead, SubmitButton, TextArea,
+    action_error, labeller, EnhancedForm, Field, FormField, RequestFormHead, SubmitButton,
+    TextArea, Then,
 };
-use crate::i18n::{td_string, use_i18n};
+use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::home_visit::HomeVisitForm;
 use crate::requests::kinds::{KindForm, RequestKind};
-use crate::requests::{form_start, show_sent_request, FormStart};
+use crate::requests::{form_start, FormStart};
 use crate::sections::Section;
 use leptos::prelude::*;
 
@@ -54,14 +55,14 @@ pub fn HomeVisitPage() -> impl IntoView {
     }
 }
 
-/// Loads how the form starts; the form is an island.
+/// Loads how the form starts.
 #[component]
 fn HomeVisitFormLoader() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let start = form_start(HomeVisitForm::NAME);
     view! {
-        <p class="lead">{move || td_string!(i18n.get_locale(), home_visit.intro)}</p>
-        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(i18n.get_locale(), settings.loading)}</p> }>
+        <p class="lead">{move || td_string!(locale, home_visit.intro)}</p>
+        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 match start.await {
                     Ok(start) => view! { <HomeVisitFormView start/> }.into_any(),
@@ -72,12 +73,11 @@ fn HomeVisitFormLoader() -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn HomeVisitFormView(start: FormStart) -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<SendHomeVisit>::new();
     let error = action_error(action);
-    show_sent_request(action);
     let label = labeller();
     let short = {
         let start = start.clone();
@@ -88,7 +88,7 @@ fn HomeVisitFormView(start: FormStart) -> impl IntoView {
         }
     };
     view! {
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=action then=Then::ShowRequest class="form">
             <RequestFormHead key=start.key.clone() error=error fields=HomeVisitForm::FIELDS/>
             <p class="field-hint">{td_string!(locale, form.required_note)}</p>
             <Field
@@ -123,7 +123,7 @@ fn HomeVisitFormView(start: FormStart) -> impl IntoView {
                 max=LONG_TEXT_MAX
                 error=error
             />
-            <SubmitButton label=label(|l| td_string!(l, home_visit.send)) pending=action.pending()/>
-        </ActionForm>
+            <SubmitButton label=label(|l| td_string!(l, home_visit.send))/>
+        </EnhancedForm>
     }
 }

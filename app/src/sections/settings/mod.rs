@@ -7,10 +7,11 @@
 
 use crate::error::AppError;
 use crate::forms::{
-    action_error, reload_at, successes, Field, FormError, FormField, NewPasswordFields,
+    action_error, EnhancedForm, Field, FormError, FormField, NewPasswordFields, PostForm,
+    SubmitButton, SuccessNotice, Then,
 };
-use crate::i18n::{t, td_string, use_i18n};
-use crate::islands::{reloaded, use_locale};
+use crate::i18n::td_string;
+use crate::islands::{use_locale, FormEnhancer};
 use crate::layout::PageTitle;
 use crate::pages::LoadFailed;
 use crate::sections::Section;
@@ -100,14 +101,14 @@ mod server;
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = use_locale();
     let account = Resource::new(|| (), |_| load_account_details());
     let sessions = Resource::new(|| (), |_| signed_in_sessions());
     let password_changed = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("password_changed").is_some());
     view! {
-        <PageTitle text=Signal::derive(move || Section::Settings.label(i18n.get_locale()))/>
-        <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
+        <PageTitle text=Signal::derive(move || Section::Settings.label(locale))/>
+        <Suspense fallback=move || view! { <p>{td_string!(locale, settings.loading)}</p> }>
             {move || Suspend::new(async move {
                 let account = match account.await {
                     Ok(account) => account,
@@ -117,40 +118,40 @@ pub fn SettingsPage() -> impl IntoView {
                 };
                 view! {
                     <section class="card" aria-labelledby="contact-title">
-                        <h2 id="contact-title">{t!(i18n, settings.contact_title)}</h2>
-                        <p>{t!(i18n, settings.login)} " " <strong>{account.login.clone()}</strong></p>
+                        <h2 id="contact-title">{td_string!(locale, settings.contact_title)}</h2>
+                        <p>{td_string!(locale, settings.login)} " " <strong>{account.login.clone()}</strong></p>
                         <AddressAsForm address_as=account.address_as.clone()/>
                         <RecoveryEmailForm recovery_email=account.recovery_email.clone()/>
                     </section>
                     <section class="card" aria-labelledby="notices-title">
-                        <h2 id="notices-title">{t!(i18n, settings.notices_title)}</h2>
+                        <h2 id="notices-title">{td_string!(locale, settings.notices_title)}</h2>
                         <StatusMailForm status_mail=account.status_mail/>
                     </section>
                     <section class="card" aria-labelledby="agreement-title">
-                        <h2 id="agreement-title">{t!(i18n, settings.agreement_title)}</h2>
+                        <h2 id="agreement-title">{td_string!(locale, settings.agreement_title)}</h2>
                         <dl class="facts">
-                            <dt>{t!(i18n, settings.agreement_email)}</dt>
+                            <dt>{td_string!(locale, settings.agreement_email)}</dt>
                             <dd>{account.agreement_email.clone().unwrap_or_else(|| "—".to_owned())}</dd>
-                            <dt>{t!(i18n, settings.sms_phone)}</dt>
+                            <dt>{td_string!(locale, settings.sms_phone)}</dt>
                             <dd>{account.sms_phone.clone().unwrap_or_else(|| "—".to_owned())}</dd>
                         </dl>
-                        <p class="field-hint">{t!(i18n, settings.agreement_note)}</p>
+                        <p class="field-hint">{td_string!(locale, settings.agreement_note)}</p>
                     </section>
                 }
                 .into_any()
             })}
         </Suspense>
         <section class="card" aria-labelledby="password-title">
-            <h2 id="password-title">{t!(i18n, settings.password_title)}</h2>
+            <h2 id="password-title">{td_string!(locale, settings.password_title)}</h2>
             {password_changed.then(|| view! {
-                <p class="notice success" role="status">{t!(i18n, settings.password_changed)}</p>
+                <p class="notice success" role="status">{td_string!(locale, settings.password_changed)}</p>
             })}
             <PasswordChange/>
         </section>
         <section class="card" aria-labelledby="sessions-title">
-            <h2 id="sessions-title">{t!(i18n, settings.sessions_title)}</h2>
-            <p class="field-hint">{t!(i18n, settings.sessions_hint)}</p>
-            <Suspense fallback=move || view! { <p>{t!(i18n, settings.loading)}</p> }>
+            <h2 id="sessions-title">{td_string!(locale, settings.sessions_title)}</h2>
+            <p class="field-hint">{td_string!(locale, settings.sessions_hint)}</p>
+            <Suspense fallback=move || view! { <p>{td_string!(locale, settings.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
                         Err(error) => view! { <LoadFailed error/> }.into_any(),
@@ -162,27 +163,14 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// «Сохранено.» once `action` has succeeded.
-#[component]
-fn SavedNotice<S>(action: ServerAction<S>) -> impl IntoView
-where
-    S: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
-{
-    let locale = use_locale();
-    move || {
-        matches!(action.value().get(), Some(Ok(()))).then(|| {
-            view! { <p class="notice success" role="status">{td_string!(locale, settings.saved)}</p> }
-        })
-    }
-}
-
 /// «Как к Вам обращаться».
-#[island]
+#[component]
 fn AddressAsForm(address_as: String) -> impl IntoView {
+    let locale = use_locale();
     let action = ServerAction::<SaveAddressAs>::new();
     let error = action_error(action);
     view! {
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=action then=Then::Notice class="form">
             <FormError error=error/>
             <Field
                 field=FormField::optional("address_as", |l| td_string!(l, activation.address_as))
@@ -190,20 +178,20 @@ fn AddressAsForm(address_as: String) -> impl IntoView {
                 value=address_as
                 error=error
             />
-            <button type="submit" class="button primary">{td_string!(use_locale(), settings.save)}</button>
-            <SavedNotice action/>
-        </ActionForm>
+            <SubmitButton label=td_string!(locale, settings.save)/>
+            <SuccessNotice text=td_string!(locale, settings.saved)/>
+        </EnhancedForm>
     }
 }
 
 /// The e-mail for password recovery, changed with the current password.
-#[island]
+#[component]
 fn RecoveryEmailForm(recovery_email: String) -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<ChangeRecoveryEmail>::new();
     let error = action_error(action);
     view! {
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=action then=Then::Notice class="form">
             <FormError error=error/>
             <Field
                 field=FormField::optional("recovery_email", |l| td_string!(l, activation.recovery_email))
@@ -220,44 +208,41 @@ fn RecoveryEmailForm(recovery_email: String) -> impl IntoView {
                 autocomplete="current-password"
                 error=error
             />
-            <button type="submit" class="button primary">{td_string!(locale, settings.save_email)}</button>
-            <SavedNotice action/>
-        </ActionForm>
+            <SubmitButton label=td_string!(locale, settings.save_email)/>
+            <SuccessNotice text=td_string!(locale, settings.saved)/>
+        </EnhancedForm>
     }
 }
 
 /// Whether a change of a request's status is mailed.
-#[island]
+#[component]
 fn StatusMailForm(status_mail: bool) -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<SaveStatusMail>::new();
     view! {
-        <ActionForm action=action attr:class="form">
+        <EnhancedForm action=action then=Then::Notice class="form">
             <label class="choice">
                 <input type="checkbox" name="status_mail" checked=status_mail/>
                 {td_string!(locale, settings.status_mail)}
             </label>
             <p class="field-hint">{td_string!(locale, settings.status_mail_hint)}</p>
-            <button type="submit" class="button">{td_string!(locale, settings.save_notices)}</button>
-            <SavedNotice action/>
-        </ActionForm>
+            <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
+                {td_string!(locale, settings.save_notices)}
+            </button>
+            <SuccessNotice text=td_string!(locale, settings.saved)/>
+        </EnhancedForm>
     }
 }
 
 /// «Изменить пароль». A new password ends the other sessions, so on success
 /// the page loads again, with the sessions as they are now and the notice.
-#[island]
+#[component]
 fn PasswordChange() -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<ChangePassword>::new();
     let error = action_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            reload_at("/settings?password_changed=1#password-title");
-        }
-    });
     view! {
-        <ActionForm action=action attr:class="form" attr:novalidate=true>
+        <EnhancedForm action=action then=Then::Go("/settings?password_changed=1#password-title".to_owned()) class="form">
             <FormError error=error/>
             <Field
                 field=FormField::optional("current_password", |l| td_string!(l, settings.current_password))
@@ -269,39 +254,32 @@ fn PasswordChange() -> impl IntoView {
                 label=|l| td_string!(l, recovery.password)
                 error=error
             />
-            <button type="submit" class="button primary" disabled=move || action.pending().get()>
-                {td_string!(locale, settings.change_password)}
-            </button>
-        </ActionForm>
+            <SubmitButton label=td_string!(locale, settings.change_password)/>
+        </EnhancedForm>
     }
 }
 
 /// The signed-in sessions, each with «Завершить», and «Завершить все
-/// другие»; the list is read again after each.
-#[island]
+/// другие»; the page loads again after either.
+#[component]
 fn SessionList(list: Vec<SessionInfo>) -> impl IntoView {
     let locale = use_locale();
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
-    let (one_ended, others_ended) = (successes(end_one), successes(end_others));
-    let list = reloaded(
-        list,
-        move || one_ended.get() + others_ended.get() > 0,
-        signed_in_sessions,
-    );
-    move || {
-        let list = list.get();
-        let others = list.iter().filter(|s| !s.current).count();
-        view! {
+    let others = list.iter().filter(|s| !s.current).count();
+    view! {
+        <FormEnhancer>
             <ul class="sessions">
                 {list.into_iter().map(|session| view! { <SessionItem session end_one/> }).collect_view()}
             </ul>
             {(others > 0).then(|| view! {
-                <ActionForm action=end_others>
-                    <button type="submit" class="button">{td_string!(locale, settings.end_others)}</button>
-                </ActionForm>
+                <PostForm action=end_others then=Then::Reload>
+                    <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
+                        {td_string!(locale, settings.end_others)}
+                    </button>
+                </PostForm>
             })}
-        }
+        </FormEnhancer>
     }
 }
 
@@ -324,10 +302,12 @@ fn SessionItem(session: SessionInfo, end_one: ServerAction<EndSession>) -> impl 
                 </p>
             </div>
             {(!session.current).then(|| view! {
-                <ActionForm action=end_one>
+                <PostForm action=end_one then=Then::Reload>
                     <input type="hidden" name="session_id" value=session.id/>
-                    <button type="submit" class="button">{td_string!(locale, settings.end_session)}</button>
-                </ActionForm>
+                    <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
+                        {td_string!(locale, settings.end_session)}
+                    </button>
+                </PostForm>
             })}
         </li>
     }
