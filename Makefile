@@ -13,7 +13,7 @@ test: ## every check and test, as CI runs them
 dev: ## the developer loop: rebuild and reload on change
 	scripts/setup.sh && LEPTOS_HASH_FILES=false cargo leptos watch -- --demo
 
-bench: ## release wasm and CSS sizes (raw, gzip, brotli), the first screens as served
+bench: ## release wasm and CSS sizes (raw, gzip, brotli), the first screens as served, Lighthouse
 	scripts/bench.sh
 
 load: ## every signed-in page under wrk -c64: req/s, p99, errors, panics

@@ -2,7 +2,8 @@
 # Measures what a patient's phone downloads: the release wasm, JS glue and CSS,
 # raw and compressed (gzip -9, brotli q11 — what a CDN or a precompressing
 # server sends), then the first screens of /login and / as the release
-# server sends them (scripts/first_screen.sh). Builds the release site first.
+# server sends them (scripts/first_screen.sh), and Lighthouse on three pages
+# (scripts/lighthouse.sh). Builds the release site first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -26,3 +27,4 @@ for (const [f, r, g, b] of rows) { console.log(f.padEnd(44) + kb(r) + kb(g) + kb
 console.log("total".padEnd(44) + kb(t[0]) + kb(t[1]) + kb(t[2]));
 '
 scripts/first_screen.sh
+scripts/lighthouse.sh

@@ -53,3 +53,17 @@ test("with the release build a patient signs in, books through the form's island
   await expect(page.locator(".request-item", { hasText: number as string })).toContainText("Отправлена");
   await hydrated(page);
 });
+
+test("pages with islands hydrate without a console error or warning", async ({ page }) => {
+  const problems: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error" || message.type() === "warning") problems.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
+  await signIn(page);
+  for (const path of ["/booking", "/home-visit", "/feedback", "/requests", "/requests/З-2026-000001", "/settings", "/booking?tab=list"]) {
+    await open(page, path);
+    await expect(page.locator("leptos-island").first()).toBeAttached();
+  }
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Lighthouse 12 (mobile, the default) in Debian's Chromium against the
+# release server with demo data: performance score, time to interactive,
+# total blocking time and bytes transferred for /login (signed out) and /
+# (signed in). Timings, so a benchmark: printed for BENCHMARKS.md, never a
+# test. Needs the release site (make bench builds it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LIGHTHOUSE_VERSION=12.8.2
+PORT="${LIGHTHOUSE_PORT:-3610}"
+ADDRESS="127.0.0.1:${PORT}"
+WORK="$(mktemp -d)"
+trap 'kill "${SERVER_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+DATABASE_URL="sqlite://${WORK}/cabinet.db" LEPTOS_SITE_ADDR="$ADDRESS" \
+  LEPTOS_SITE_ROOT=target/site LOG_LEVEL=warn \
+  target/release/server --demo >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 60); do curl -sf "http://${ADDRESS}/healthz" >/dev/null && break; sleep 1; done
+
+COOKIE="$(curl -sf -D - -o /dev/null -X POST -H "Origin: http://${ADDRESS}" \
+  --data-urlencode login=demo --data-urlencode password=demo-patient-pass-2026 \
+  "http://${ADDRESS}/api/sign_in" |
+  tr -d '\r' | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }' | head -n 1)"
+
+run() {
+  local name="$1" path="$2" headers="$3"
+  CHROME_PATH=/usr/bin/chromium npx --yes "lighthouse@${LIGHTHOUSE_VERSION}" \
+    "http://${ADDRESS}${path}" --quiet --output=json --output-path="$WORK/report.json" \
+    --only-categories=performance --extra-headers="$headers" \
+    --chrome-flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync"
+  node -e '
+const r = require(process.argv[1]);
+const a = r.audits;
+console.log(
+  process.argv[2].padEnd(28),
+  "performance", String(Math.round(r.categories.performance.score * 100)).padStart(4),
+  "  TTI", (a.interactive.numericValue / 1000).toFixed(2).padStart(6), "s",
+  "  TBT", String(Math.round(a["total-blocking-time"].numericValue)).padStart(5), "ms",
+  "  LCP", (a["largest-contentful-paint"].numericValue / 1000).toFixed(2).padStart(6), "s",
+  "  transferred", (a["total-byte-weight"].numericValue / 1024).toFixed(1).padStart(7), "KiB");
+' "$WORK/report.json" "$name ($path)"
+}
+run "sign-in page, signed out" /login '{}'
+run "start page, signed in" / "{\"Cookie\": \"${COOKIE}\"}"
+run "a request form, signed in" /booking "{\"Cookie\": \"${COOKIE}\"}"
