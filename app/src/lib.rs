@@ -1,5 +1,6 @@
-//! Patient Cabinet («Личный кабинет пациента»): the pages, components and typed
-//! server functions shared by the server (SSR) and the browser (hydration).
+//! Patient Cabinet («Личный кабинет пациента»): the pages and components the
+//! server renders, the typed server functions, and the two islands the
+//! browser runs (`islands`).
 #![recursion_limit = "512"]
 
 /// The `i18n` module, generated at compile time from `locales/*.json`: a key

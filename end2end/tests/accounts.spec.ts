@@ -66,7 +66,9 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
   await page.getByLabel("Временный пароль").fill(temporaryPassword);
   await page.getByRole("button", { name: "Активировать Личный кабинет" }).click();
 
-  // The registration form, the recovery e-mail prefilled from the agreement.
+  // The registration form, shown in place, the recovery e-mail prefilled from the agreement.
+  await expect(page).toHaveURL("/activate");
+  await expect(page.getByLabel("Ваш логин")).toBeVisible();
   await expect(page.getByLabel("E-mail для восстановления пароля", { exact: true })).toHaveValue("maria.docs@example.ru");
   await page.getByLabel("Ваш логин").fill(login);
   await page.getByLabel("Ваш пароль").fill("short");

@@ -41,7 +41,8 @@ pub(crate) mod browser {
     use wasm_bindgen_futures::JsFuture;
 
     /// Sends the submitted form with `fetch`, unless another island (an
-    /// enclosing one) already did.
+    /// enclosing one) already did. A GET form (a filter) is left to the
+    /// browser.
     pub fn on_submit(event: leptos::ev::SubmitEvent) {
         if event.default_prevented() {
             return;
@@ -49,6 +50,7 @@ pub(crate) mod browser {
         let Some(form) = event
             .target()
             .and_then(|target| target.dyn_into::<HtmlFormElement>().ok())
+            .filter(|form| form.method().eq_ignore_ascii_case("post"))
         else {
             return;
         };

@@ -20,7 +20,8 @@ pub fn StaffRequestPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let number = Memo::new(move |_| params.with(|p| p.get("number").unwrap_or_default()));
-    // «Взять в работу» is a plain form: the server answers with this page.
+    // «Взять в работу»: without the wasm a plain post the server answers
+    // with this page.
     let take = ServerAction::<TakeRequest>::new();
     let take_error = action_error(take);
     let request = Resource::new(move || number.get(), staff_request);
@@ -62,11 +63,11 @@ pub fn StaffRequestPage() -> impl IntoView {
                         </p>
                         <RequestContentView content=detail.content.clone()/>
                         {(!view.assigned_to_me && !detail.status.is_final()).then(|| view! {
-                            <ActionForm action=take>
+                            <EnhancedForm action=take then=Then::Reload>
                                 <input type="hidden" name="number" value=number.clone()/>
                                 <FormError error=take_error/>
-                                <button type="submit" class="button">{td_string!(locale, admin.take)}</button>
-                            </ActionForm>
+                                <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>{td_string!(locale, admin.take)}</button>
+                            </EnhancedForm>
                         })}
                     </section>
                     <section class="card" aria-labelledby="history-title">
