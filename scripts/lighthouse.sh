@@ -8,21 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LIGHTHOUSE_VERSION=12.8.2
-PORT="${LIGHTHOUSE_PORT:-3610}"
-ADDRESS="127.0.0.1:${PORT}"
-WORK="$(mktemp -d)"
-trap 'kill "${SERVER_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-DATABASE_URL="sqlite://${WORK}/cabinet.db" LEPTOS_SITE_ADDR="$ADDRESS" \
-  LEPTOS_SITE_ROOT=target/site LOG_LEVEL=warn \
-  target/release/server --demo >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 60); do curl -sf "http://${ADDRESS}/healthz" >/dev/null && break; sleep 1; done
-
-COOKIE="$(curl -sf -D - -o /dev/null -X POST -H "Origin: http://${ADDRESS}" \
-  --data-urlencode login=demo --data-urlencode password=demo-patient-pass-2026 \
-  "http://${ADDRESS}/api/sign_in" |
-  tr -d '\r' | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }' | head -n 1)"
+. scripts/demo_server.sh
+demo_server "${LIGHTHOUSE_PORT:-3610}"
+COOKIE="$(cookie_of /api/sign_in demo demo-patient-pass-2026)"
 
 run() {
   local name="$1" path="$2" headers="$3"

@@ -15,10 +15,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_PAGE="${LOAD_SECONDS:-10}"
-PORT="${LOAD_PORT:-3500}"
-ADDRESS="127.0.0.1:${PORT}"
-WORK="$(mktemp -d)"
-trap 'kill "${SERVER_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 command -v wrk >/dev/null || {
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -27,18 +23,8 @@ command -v wrk >/dev/null || {
 # The release site as `make run` serves it: hashed, precompressed files.
 cargo leptos build --release --precompress
 
-export DATABASE_URL="${DATABASE_URL:-sqlite://${WORK}/cabinet.db}"
-LEPTOS_SITE_ADDR="$ADDRESS" LEPTOS_SITE_ROOT=target/site LOG_LEVEL=warn \
-  target/release/server --demo >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 60); do curl -sf "http://${ADDRESS}/healthz" >/dev/null && break; sleep 1; done
-
-# Signs in as a browser would and prints the session cookie.
-cookie_of() {
-  curl -sf -D - -o /dev/null -X POST -H "Origin: http://${ADDRESS}" \
-    --data-urlencode "login=$2" --data-urlencode "password=$3" "http://${ADDRESS}$1" |
-    tr -d '\r' | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }' | head -n 1
-}
+. scripts/demo_server.sh
+demo_server "${LOAD_PORT:-3500}" "${DATABASE_URL:-}"
 PATIENT="$(cookie_of /api/sign_in demo demo-patient-pass-2026)"
 OPERATOR="$(cookie_of /api/admin/sign_in operator demo-operator-pass-2026)"
 
@@ -74,5 +60,5 @@ load "" /healthz
 # nobody, but is reported: what panicked, once each.
 panics="$(grep -c 'panicked at' "$WORK/server.log" || true)"
 grep -A1 'panicked at' "$WORK/server.log" | grep -v 'panicked at\|^--' | sort | uniq -c | head -n 10 || true
-echo "database: ${DATABASE_URL%%\?*}   answers not 2xx/3xx: ${errors}   panics logged: ${panics}"
+echo "database: ${DEMO_DATABASE_URL%%\?*}   answers not 2xx/3xx: ${errors}   panics logged: ${panics}"
 [ "$errors" -eq 0 ]

@@ -104,7 +104,18 @@ pub fn request_meta() -> RequestMeta {
                     .map(|info| info.0.ip())
             })
     });
-    let locale = parts
+    RequestMeta {
+        ip,
+        user_agent: header("user-agent"),
+        request_id: header(REQUEST_ID_HEADER),
+        accepts_html: header("accept").contains("text/html"),
+        locale: request_locale(),
+    }
+}
+
+/// The language of this request: the language cookie, else Russian.
+pub fn request_locale() -> Locale {
+    use_context::<Parts>()
         .as_ref()
         .and_then(|parts| crate::auth::cookie_value(&parts.headers, crate::account::LOCALE_COOKIE))
         .and_then(|value| match value {
@@ -112,14 +123,7 @@ pub fn request_meta() -> RequestMeta {
             "ru" => Some(Locale::ru),
             _ => None,
         })
-        .unwrap_or(Locale::ru);
-    RequestMeta {
-        ip,
-        user_agent: header("user-agent"),
-        request_id: header(REQUEST_ID_HEADER),
-        accepts_html: header("accept").contains("text/html"),
-        locale,
-    }
+        .unwrap_or(Locale::ru)
 }
 
 /// Who the request is signed in as.

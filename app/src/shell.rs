@@ -84,7 +84,7 @@ pub fn App() -> impl IntoView {
     // it is a plain value, not leptos_i18n's reactive context — whose
     // effects outlived the request on the server and panicked there.
     #[cfg(feature = "ssr")]
-    provide_context(crate::context::request_meta().locale);
+    provide_context(crate::context::request_locale());
     let lang = leptos_i18n::Locale::as_str(crate::islands::use_locale());
 
     view! {

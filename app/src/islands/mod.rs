@@ -41,46 +41,44 @@ pub fn use_locale() -> Locale {
 #[component]
 pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce();
-    let (script, wasm) = site_script_files(&options);
-    let loader = format!(
-        "{}({script:?}, {wasm:?});",
-        include_str!("loader.js").trim_end()
-    );
-    view! { <script type="module" nonce=nonce>{loader}</script> }
+    view! { <script type="module" nonce=nonce>{loader_script(&options)}</script> }
 }
 
-/// Where the browser finds the site's JS and wasm, read once.
+/// `loader.js` called with where the browser finds the site's JS and wasm:
+/// made once, from `hash.txt` when the files are hashed.
 #[cfg(feature = "ssr")]
-fn site_script_files(options: &LeptosOptions) -> (String, String) {
-    static FILES: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
-    FILES
-        .get_or_init(|| {
-            let name = options.output_name.to_string();
-            let pkg = format!("/{}", options.site_pkg_dir);
-            let (mut script, mut wasm) = (name.clone(), name);
-            if options.hash_files {
-                let hashes = std::env::current_exe()
-                    .ok()
-                    .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
-                    .and_then(|path| std::fs::read_to_string(path).ok())
-                    .unwrap_or_default();
-                for (file, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
-                    match file.trim() {
-                        "js" => script = format!("{script}.{}", hash.trim()),
-                        "wasm" => wasm = format!("{wasm}.{}", hash.trim()),
-                        _ => {}
-                    }
+fn loader_script(options: &LeptosOptions) -> &'static str {
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let name = options.output_name.to_string();
+        let pkg = format!("/{}", options.site_pkg_dir);
+        let (mut script, mut wasm) = (name.clone(), name);
+        if options.hash_files {
+            let hashes = std::env::current_exe()
+                .ok()
+                .and_then(|exe| Some(exe.parent()?.join(options.hash_file.as_ref())))
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .unwrap_or_default();
+            for (file, hash) in hashes.lines().filter_map(|line| line.split_once(':')) {
+                match file.trim() {
+                    "js" => script = format!("{script}.{}", hash.trim()),
+                    "wasm" => wasm = format!("{wasm}.{}", hash.trim()),
+                    _ => {}
                 }
-            } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
-                wasm.push_str("_bg");
             }
-            (format!("{pkg}/{script}.js"), format!("{pkg}/{wasm}.wasm"))
-        })
-        .clone()
+        } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
+            wasm.push_str("_bg");
+        }
+        let (script, wasm) = (format!("{pkg}/{script}.js"), format!("{pkg}/{wasm}.wasm"));
+        format!(
+            "{}({script:?}, {wasm:?});",
+            include_str!("loader.js").trim_end()
+        )
+    })
 }
 
 /// Pages render on the server only.
 #[cfg(not(feature = "ssr"))]
-fn site_script_files(_options: &LeptosOptions) -> (String, String) {
-    (String::new(), String::new())
+fn loader_script(_options: &LeptosOptions) -> &'static str {
+    ""
 }
