@@ -53,6 +53,10 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
   await desk.getByRole("button", { name: "Выдать временные логин и пароль" }).click();
   const credentials = desk.locator("code.credential");
   await expect(credentials).toHaveCount(2);
+  // The slip is filled in by the form's island from the answer.
+  await expect(desk.getByRole("heading", { name: /Временные логин и пароль/ })).toBeVisible();
+  await expect(credentials.first()).toHaveText(/\S/);
+  await expect(credentials.last()).toHaveText(/\S/);
   const [temporaryLogin, temporaryPassword] = await credentials.allTextContents();
   await desk.context().close();
 
