@@ -2,8 +2,8 @@
 
 use crate::account::{ActivatePage, LoginPage, RecoverPage};
 use crate::admin::{
-    AdminHome, AdminLayout, AdminLoginPage, OpenCabinetPage, PatientsPage, QueuePageView,
-    StaffPage, StaffRequestPage,
+    AdminHome, AdminLayout, AdminLoginPage, IntegrationPage, OpenCabinetPage, PatientsPage,
+    QueuePageView, StaffPage, StaffRequestPage,
 };
 use crate::clinic::PageContext;
 use crate::islands::IslandScripts;
@@ -116,6 +116,7 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment("") view=AdminHome/>
             <Route path=path!("cabinets/new") view=OpenCabinetPage/>
             <Route path=StaticSegment("staff") view=StaffPage/>
+            <Route path=StaticSegment("integration") view=IntegrationPage/>
             <Route path=StaticSegment("patients") view=PatientsPage/>
             <Route path=StaticSegment("requests") view=QueuePageView/>
             <Route path=(StaticSegment("requests"), ParamSegment("number")) view=StaffRequestPage/>

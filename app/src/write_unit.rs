@@ -28,12 +28,22 @@ impl WriteUnit {
     /// Begins a change by `actor`, from the client of the current request
     /// (none outside a request: the demo seed).
     pub async fn begin(context: &ServerContext, actor: Actor) -> Result<WriteUnit, AppError> {
+        WriteUnit::begin_from(context, actor, request_meta().origin()).await
+    }
+
+    /// Begins a change by `actor` from `origin`: for the handlers outside
+    /// the pages (the integration API), which know their own request.
+    pub async fn begin_from(
+        context: &ServerContext,
+        actor: Actor,
+        origin: Origin,
+    ) -> Result<WriteUnit, AppError> {
         Ok(WriteUnit {
             tx: context.db.begin_write().await?,
             now: context.clock.now(),
             context: context.clone(),
             actor,
-            origin: request_meta().origin(),
+            origin,
             mail_queued: false,
             news: Vec::new(),
         })
@@ -49,7 +59,7 @@ impl WriteUnit {
     ) -> Result<(), AppError> {
         let patient_id = match self.actor {
             Actor::Patient(own) => patient_id.or(Some(own)),
-            Actor::Staff(_) | Actor::Anonymous => patient_id,
+            Actor::Staff(_) | Actor::Mis(_) | Actor::Anonymous => patient_id,
         };
         let entry = Entry {
             action,

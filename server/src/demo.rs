@@ -11,7 +11,13 @@
 //!
 //! The demo patient has requests in every department's queue: the contact
 //! centre's, medical records', radiology's, home care's and the portal
-//! team's.
+//! team's; and, as the MIS would push them, upcoming and past appointments
+//! in two clinics (one with a preparation memo), three active referrals —
+//! a consultation, a study, a lab test — and an expired one.
+//!
+//! At every start in demo mode, a fresh demo MIS client is made and its
+//! token printed (the one before is revoked), so the integration API can be
+//! tried by hand.
 
 use app::auth::{PatientSession, StaffSession};
 use app::clock::Clock;
@@ -258,11 +264,234 @@ pub async fn seed(context: &ServerContext) -> anyhow::Result<Seeded> {
             StaffRole::Admin,
         ),
     };
+    seed_mis_data(context, patient_id, now).await?;
     // The demo's history is not news: nobody is mailed about it.
     set_status_mail(context, patient_id, false).await?;
     seed_requests(context, &people, now).await?;
     set_status_mail(context, patient_id, true).await?;
     Ok(Seeded::Yes)
+}
+
+/// The name of the demo MIS client.
+pub const DEMO_MIS_CLIENT: &str = "Демо-МИС";
+
+/// Makes a fresh demo MIS client, revoking the demo's earlier ones: its
+/// token, to print.
+pub async fn demo_mis_token(context: &ServerContext) -> anyhow::Result<Secret> {
+    let mut tx = context.db.begin_write().await?;
+    for client in app::db::mis_clients::all(&context.db).await? {
+        if client.name == DEMO_MIS_CLIENT && client.revoked_at.is_none() {
+            app::db::mis_clients::revoke(&mut tx, client.id, context.clock.now()).await?;
+        }
+    }
+    tx.commit().await?;
+    let token = app::admin::integration_server::make_client(
+        context,
+        app::db::audit::Actor::Anonymous,
+        DEMO_MIS_CLIENT,
+    )
+    .await?;
+    Ok(token)
+}
+
+/// What the MIS would have pushed about the demo patient: doctors, their
+/// appointments in two clinics and referrals — written by the same
+/// functions the integration API writes with.
+async fn seed_mis_data(
+    context: &ServerContext,
+    patient_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use app::db::appointments::{self, NewAppointment};
+    use app::db::doctors::{self, NewDoctor};
+    use app::db::referrals::{self, NewReferral};
+
+    let today = context.clinic.local_date(now);
+    let offset = Duration::minutes(i64::from(context.clinic.utc_offset_minutes));
+    // `days` from today at `hh:mm` in the clinic's time.
+    let at = |days: i64, hour: u32, minute: u32| -> anyhow::Result<DateTime<Utc>> {
+        let local = (today + Duration::days(days))
+            .and_hms_opt(hour, minute, 0)
+            .ok_or_else(|| anyhow::anyhow!("invalid demo time"))?;
+        Ok(local.and_utc() - offset)
+    };
+    let mut tx = context.db.begin_write().await?;
+    for (mis_id, full_name, specialty) in [
+        ("D-1", "Петров Пётр Петрович", "Кардиолог"),
+        ("D-2", "Иванова Мария Олеговна", "Терапевт"),
+        ("D-3", "Соколов Андрей Викторович", "Невролог"),
+    ] {
+        doctors::upsert(
+            &mut tx,
+            &NewDoctor {
+                mis_id,
+                full_name,
+                specialty,
+            },
+            now,
+        )
+        .await?;
+    }
+    let missing = |what: &str| anyhow::anyhow!("demo {what} missing");
+    let cardiologist = doctors::id_of(&mut tx, "D-1")
+        .await?
+        .ok_or_else(|| missing("D-1"))?;
+    let therapist = doctors::id_of(&mut tx, "D-2")
+        .await?
+        .ok_or_else(|| missing("D-2"))?;
+    let neurologist = doctors::id_of(&mut tx, "D-3")
+        .await?
+        .ok_or_else(|| missing("D-3"))?;
+    let spir = clinics::id_of(&mut tx, "spir")
+        .await?
+        .ok_or_else(|| missing("spir"))?;
+    let orlovsky = clinics::id_of(&mut tx, "orlovsky")
+        .await?
+        .ok_or_else(|| missing("orlovsky"))?;
+    let memo = "Приходите за 15 минут до начала приёма.\n\
+                За 2 часа до приёма не пейте кофе и крепкий чай, не курите.\n\
+                Возьмите с собой результаты ЭКГ и список лекарств, которые принимаете.";
+    let appointments = [
+        (
+            "A-1001",
+            Some(cardiologist),
+            None,
+            "Повторный приём",
+            spir,
+            at(2, 10, 30)?,
+            30,
+            "booked",
+            Some(memo),
+        ),
+        (
+            "A-1002",
+            None,
+            Some("УЗИ брюшной полости"),
+            "Исследование",
+            orlovsky,
+            at(9, 9, 0)?,
+            40,
+            "booked",
+            None,
+        ),
+        (
+            "A-1005",
+            Some(neurologist),
+            None,
+            "Первичный приём",
+            orlovsky,
+            at(20, 16, 15)?,
+            30,
+            "booked",
+            None,
+        ),
+        (
+            "A-1003",
+            Some(therapist),
+            None,
+            "Первичный приём",
+            spir,
+            at(-20, 11, 0)?,
+            30,
+            "done",
+            None,
+        ),
+        (
+            "A-1004",
+            None,
+            Some("МРТ коленного сустава"),
+            "Исследование",
+            orlovsky,
+            at(-45, 18, 30)?,
+            45,
+            "done",
+            None,
+        ),
+    ];
+    for (
+        mis_id,
+        doctor_id,
+        study_type,
+        visit_type,
+        clinic_id,
+        starts_at,
+        duration_minutes,
+        status,
+        memo_text,
+    ) in appointments
+    {
+        appointments::upsert(
+            &mut tx,
+            &NewAppointment {
+                mis_id,
+                patient_id,
+                doctor_id,
+                study_type,
+                visit_type,
+                clinic_id,
+                starts_at,
+                duration_minutes,
+                status,
+                memo_text,
+                memo_pdf: None,
+            },
+            now,
+        )
+        .await?;
+    }
+    let referrals = [
+        (
+            "R-2001",
+            therapist,
+            "consultation",
+            "Консультация кардиолога",
+            -20,
+            40,
+        ),
+        (
+            "R-2002",
+            therapist,
+            "study",
+            "УЗИ щитовидной железы",
+            -20,
+            30,
+        ),
+        (
+            "R-2003",
+            therapist,
+            "lab_test",
+            "Общий анализ крови",
+            -20,
+            30,
+        ),
+        (
+            "R-2004",
+            cardiologist,
+            "consultation",
+            "Консультация эндокринолога",
+            -120,
+            -30,
+        ),
+    ];
+    for (mis_id, doctor_id, kind, service, issued, valid) in referrals {
+        referrals::upsert(
+            &mut tx,
+            &NewReferral {
+                mis_id,
+                patient_id,
+                doctor_id,
+                kind,
+                service,
+                issued_on: today + Duration::days(issued),
+                valid_until: today + Duration::days(valid),
+                used: false,
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn set_status_mail(context: &ServerContext, patient_id: i64, on: bool) -> anyhow::Result<()> {

@@ -2,6 +2,7 @@
 //! the HTTP stack around the Leptos application.
 #![recursion_limit = "512"] // see frontend/src/lib.rs: full view types in release builds
 
+pub mod api;
 pub mod config;
 pub mod demo;
 pub mod error_page;

@@ -139,6 +139,12 @@ impl Application {
                     tracing::info!("the database already has patients; demo content not seeded")
                 }
             }
+            let token = demo::demo_mis_token(&server).await?;
+            // Printed, not logged: it is for the person who started the demo.
+            println!(
+                "\n  Demo MIS client token (integration API, /api/v1): {}\n",
+                token.expose()
+            );
         }
         let listener = TcpListener::bind(config.site_addr).await?;
         let address = listener.local_addr()?;
@@ -329,7 +335,7 @@ fn router(state: AppState) -> Router {
     };
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
 
-    Router::new()
+    let pages = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route(app::requests::EVENTS_PATH, get(events::request_events))
@@ -341,6 +347,26 @@ fn router(state: AppState) -> Router {
         // The site's files from memory (from the folder while watching),
         // and everything else to the app's "not found" page.
         .fallback_service(site_files_or_not_found(&state, context))
+        // What only the pages and their server functions need: the
+        // integration API takes no cookie and no form.
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::middleware::from_fn_with_state(
+                    state.origins.clone(),
+                    same_origin_writes,
+                ))
+                .layer(axum::middleware::from_fn(bodies_sized_to_their_forms))
+                .layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    resolve_sessions,
+                ))
+                .layer(axum::middleware::from_fn(
+                    arguments_that_do_not_parse_are_a_bad_request,
+                )),
+        );
+    Router::new()
+        .nest("/api/v1", crate::api::v1::router())
+        .merge(pages)
         .layer(
             ServiceBuilder::new()
                 .layer(axum::middleware::from_fn_with_state(
@@ -372,22 +398,10 @@ fn router(state: AppState) -> Router {
                 ))
                 .layer(axum::middleware::from_fn(error_page::catch_panic))
                 .layer(axum::middleware::from_fn_with_state(
-                    state.origins.clone(),
-                    same_origin_writes,
-                ))
-                .layer(axum::middleware::from_fn(bodies_sized_to_their_forms))
-                .layer(axum::middleware::from_fn_with_state(
                     state.proxies.clone(),
                     client_ip,
                 ))
-                .layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    resolve_sessions,
-                ))
-                .layer(CompressionLayer::new())
-                .layer(axum::middleware::from_fn(
-                    arguments_that_do_not_parse_are_a_bad_request,
-                )),
+                .layer(CompressionLayer::new()),
         )
         .with_state(state)
 }

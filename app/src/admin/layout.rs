@@ -54,6 +54,7 @@ pub fn AdminLayout() -> impl IntoView {
                 })}
                 {may(StaffRole::Admin).then(|| view! {
                     <li><A href="/admin/staff">{td_string!(locale, admin.staff)}</A></li>
+                    <li><A href="/admin/integration">{td_string!(locale, admin.integration)}</A></li>
                 })}
             </ul>
         </nav>

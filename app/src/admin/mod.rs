@@ -1,7 +1,9 @@
 //! The administrative module (`/admin`): its own sign-in, layout and guard.
 //! Reception opens cabinets and finds patients; operators work through the
-//! request queues of their departments; admins manage staff accounts.
+//! request queues of their departments; admins manage staff accounts and
+//! the MIS's access to the integration API.
 
+mod integration;
 mod layout;
 mod patients;
 mod reception;
@@ -10,6 +12,9 @@ mod routing;
 mod sign_in;
 mod staff;
 
+#[cfg(feature = "ssr")]
+pub use integration::server as integration_server;
+pub use integration::{CreateMisClient, IntegrationPage, RevokeMisClient};
 pub use layout::{AdminHome, AdminLayout};
 pub use patients::{DisableCabinet, FindPatients, PatientsPage};
 pub use reception::{OpenCabinet, OpenCabinetPage};

@@ -333,7 +333,7 @@ pub async fn status_mail_target(
     with_tx!(tx, conn => {
         sqlx::query_as(
             "SELECT a.address_as, a.locale, a.status_mail, \
-             (SELECT s.email FROM service_agreements s WHERE s.patient_id = a.patient_id \
+             (SELECT NULLIF(s.email, '') FROM service_agreements s WHERE s.patient_id = a.patient_id \
               ORDER BY s.signed_on DESC, s.id DESC LIMIT 1) AS agreement_email \
              FROM patient_accounts a WHERE a.patient_id = $1 AND a.disabled_at IS NULL",
         )

@@ -43,6 +43,14 @@ pub enum Action {
     /// Someone asked for data that is not theirs (or does not exist) and
     /// was told "not found"; the detail says what was asked for.
     AccessRefused,
+    MisClientCreated,
+    MisClientRevoked,
+    /// The MIS wrote data (the detail: what, and how many records changed).
+    MisDataPushed,
+    /// The MIS read the requests patients sent.
+    MisRequestsRead,
+    CalendarFeedCreated,
+    CalendarFeedRevoked,
 }
 
 impl Action {
@@ -80,6 +88,12 @@ impl Action {
             Action::RequestRouteChanged => "request_route_changed",
             Action::AttemptRefusedLocked => "attempt_refused_locked",
             Action::AccessRefused => "access_refused",
+            Action::MisClientCreated => "mis_client_created",
+            Action::MisClientRevoked => "mis_client_revoked",
+            Action::MisDataPushed => "mis_data_pushed",
+            Action::MisRequestsRead => "mis_requests_read",
+            Action::CalendarFeedCreated => "calendar_feed_created",
+            Action::CalendarFeedRevoked => "calendar_feed_revoked",
         }
     }
 }
@@ -91,6 +105,8 @@ pub enum Actor {
     Anonymous,
     Patient(i64),
     Staff(i64),
+    /// A client of the integration API (the MIS).
+    Mis(i64),
 }
 
 /// Where a request came from.
@@ -113,14 +129,16 @@ pub struct Entry<'a> {
 }
 
 const INSERT: &str = "INSERT INTO audit_log \
-     (at, action, actor_patient_id, actor_staff_id, patient_id, detail, ip, request_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+     (at, action, actor_patient_id, actor_staff_id, actor_mis_client_id, patient_id, detail, ip, request_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-fn actor_ids(actor: Actor) -> (Option<i64>, Option<i64>) {
+/// The actor as its three columns: patient, staff member, MIS client.
+fn actor_ids(actor: Actor) -> (Option<i64>, Option<i64>, Option<i64>) {
     match actor {
-        Actor::Anonymous => (None, None),
-        Actor::Patient(id) => (Some(id), None),
-        Actor::Staff(id) => (None, Some(id)),
+        Actor::Anonymous => (None, None, None),
+        Actor::Patient(id) => (Some(id), None, None),
+        Actor::Staff(id) => (None, Some(id), None),
+        Actor::Mis(id) => (None, None, Some(id)),
     }
 }
 
@@ -163,13 +181,14 @@ pub async fn record(
     entry: &Entry<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let (actor_patient, actor_staff) = actor_ids(entry.actor);
+    let (actor_patient, actor_staff, actor_mis) = actor_ids(entry.actor);
     with_tx!(tx, conn => {
         sqlx::query(INSERT)
             .bind(now)
             .bind(entry.action.as_str())
             .bind(actor_patient)
             .bind(actor_staff)
+            .bind(actor_mis)
             .bind(entry.patient_id)
             .bind(entry.detail)
             .bind(&entry.origin.ip)

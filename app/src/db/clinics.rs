@@ -43,3 +43,39 @@ pub async fn all(db: &Db) -> Result<Vec<Clinic>, sqlx::Error> {
             .await
     })
 }
+
+/// A clinic as the MIS sends one, keyed by its code.
+pub async fn upsert(
+    tx: &mut WriteTx,
+    clinic: &NewClinic<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, sqlx::Error> {
+    let changed: Option<i64> = with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO clinics (code, name, address, phone, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, address = excluded.address, \
+             phone = excluded.phone, updated_at = excluded.updated_at \
+             WHERE clinics.name IS DISTINCT FROM excluded.name \
+             OR clinics.address IS DISTINCT FROM excluded.address \
+             OR clinics.phone IS DISTINCT FROM excluded.phone RETURNING id",
+        )
+        .bind(clinic.code)
+        .bind(clinic.name)
+        .bind(clinic.address)
+        .bind(clinic.phone)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?;
+    Ok(changed.is_some())
+}
+
+/// The id of the clinic with this code.
+pub async fn id_of(tx: &mut WriteTx, code: &str) -> Result<Option<i64>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT id FROM clinics WHERE code = $1")
+            .bind(code)
+            .fetch_optional(conn)
+            .await
+    })
+}

@@ -34,6 +34,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     2 "0002_accounts.sql" "accounts",
     3 "0003_requests.sql" "requests",
     4 "0004_request_model.sql" "request model",
+    5 "0005_mis.sql" "mis",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

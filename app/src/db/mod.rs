@@ -9,16 +9,21 @@
 //! the two differ, both texts stand side by side in the one function.
 
 pub mod accounts;
+pub mod appointments;
 pub mod attachments;
 pub mod audit;
+pub mod calendar_feeds;
 pub mod clinics;
 pub mod departments;
+pub mod doctors;
 pub mod drafts;
 pub mod failures;
 mod migrations;
+pub mod mis_clients;
 pub mod outbox;
 pub mod patients;
 pub mod recovery;
+pub mod referrals;
 pub mod requests;
 pub mod routing;
 pub mod sessions;
@@ -270,6 +275,43 @@ macro_rules! row {
 }
 
 pub use {row, with_db, with_tx};
+
+/// Removes the row of `table` (one of ours, never input) with this MIS
+/// id, which the MIS withdrew: true if there was one.
+pub async fn delete_withdrawn(
+    tx: &mut WriteTx,
+    table: &'static str,
+    mis_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let sql = format!("DELETE FROM {table} WHERE mis_id = $1");
+    let affected = with_tx!(tx, conn => {
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(mis_id)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    Ok(affected > 0)
+}
+
+/// `a = excluded.a, b = excluded.b`: an upsert's update of `columns`.
+pub fn set_from_excluded(columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether an upsert changes any of `columns` of `table`'s row: the same
+/// record sent again writes nothing.
+pub fn any_distinct_from_excluded(table: &str, columns: &[&str]) -> String {
+    columns
+        .iter()
+        .map(|c| format!("{table}.{c} IS DISTINCT FROM excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
 
 /// `%text%` for `LIKE … ESCAPE '\'`, with LIKE's own characters taken
 /// literally.

@@ -63,6 +63,101 @@ pub async fn insert_agreement(
     })
 }
 
+/// Inserts or updates the patient with this MIS id: their id, and whether
+/// anything changed (the same patient sent again changes nothing).
+pub async fn upsert(
+    tx: &mut WriteTx,
+    patient: &NewPatient<'_>,
+    now: DateTime<Utc>,
+) -> Result<(i64, bool), sqlx::Error> {
+    let changed: Option<i64> = with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO patients (mis_patient_id, full_name, name_key, birth_date, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (mis_patient_id) DO UPDATE SET \
+             full_name = excluded.full_name, name_key = excluded.name_key, \
+             birth_date = excluded.birth_date, updated_at = excluded.updated_at \
+             WHERE patients.full_name IS DISTINCT FROM excluded.full_name \
+             OR patients.birth_date IS DISTINCT FROM excluded.birth_date RETURNING id",
+        )
+        .bind(patient.mis_patient_id)
+        .bind(patient.full_name)
+        .bind(name_key(patient.full_name))
+        .bind(patient.birth_date)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?;
+    match changed {
+        Some(id) => Ok((id, true)),
+        None => {
+            let id = id_of(tx, patient.mis_patient_id)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound)?;
+            Ok((id, false))
+        }
+    }
+}
+
+/// The id of the patient with this MIS id.
+pub async fn id_of(tx: &mut WriteTx, mis_patient_id: &str) -> Result<Option<i64>, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT id FROM patients WHERE mis_patient_id = $1")
+            .bind(mis_patient_id)
+            .fetch_optional(conn)
+            .await
+    })
+}
+
+/// What writing an agreement the MIS sent did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgreementWritten {
+    Changed,
+    Unchanged,
+    /// The number is another patient's agreement: nothing was written.
+    OtherPatients,
+}
+
+/// Inserts or updates the agreement with this number.
+pub async fn upsert_agreement(
+    tx: &mut WriteTx,
+    agreement: &NewServiceAgreement<'_>,
+    now: DateTime<Utc>,
+) -> Result<AgreementWritten, sqlx::Error> {
+    let changed: Option<i64> = with_tx!(tx, conn => {
+        sqlx::query_scalar(
+            "INSERT INTO service_agreements (patient_id, number, signed_on, email, sms_phone, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (number) DO UPDATE SET \
+             signed_on = excluded.signed_on, email = excluded.email, sms_phone = excluded.sms_phone \
+             WHERE service_agreements.patient_id = excluded.patient_id AND \
+             (service_agreements.signed_on IS DISTINCT FROM excluded.signed_on \
+             OR service_agreements.email IS DISTINCT FROM excluded.email \
+             OR service_agreements.sms_phone IS DISTINCT FROM excluded.sms_phone) RETURNING id",
+        )
+        .bind(agreement.patient_id)
+        .bind(agreement.number)
+        .bind(agreement.signed_on)
+        .bind(agreement.email)
+        .bind(agreement.sms_phone)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
+    })?;
+    if changed.is_some() {
+        return Ok(AgreementWritten::Changed);
+    }
+    let owner: Option<i64> = with_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT patient_id FROM service_agreements WHERE number = $1")
+            .bind(agreement.number)
+            .fetch_optional(conn)
+            .await
+    })?;
+    Ok(if owner == Some(agreement.patient_id) {
+        AgreementWritten::Unchanged
+    } else {
+        AgreementWritten::OtherPatients
+    })
+}
+
 /// Whether any patient exists yet: demo data goes only into an empty database.
 pub async fn any_exist_in(tx: &mut WriteTx) -> Result<bool, sqlx::Error> {
     with_tx!(tx, conn => {

@@ -126,26 +126,54 @@ pub async fn insert(
     }
 }
 
-/// Appends a status to a request's history.
+/// Who changed a request's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangedBy {
+    Patient,
+    Staff(i64),
+    /// A client of the integration API.
+    Mis(i64),
+}
+
+/// Appends a status to a request's history, and puts the request at the
+/// end of the order of changes the MIS follows.
 pub async fn add_history(
     tx: &mut WriteTx,
     request_id: i64,
     status: &str,
-    staff_id: Option<i64>,
+    by: ChangedBy,
     comment: &str,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
+    let (staff_id, mis_client_id) = match by {
+        ChangedBy::Patient => (None, None),
+        ChangedBy::Staff(id) => (Some(id), None),
+        ChangedBy::Mis(id) => (None, Some(id)),
+    };
     with_tx!(tx, conn => {
         sqlx::query(
-            "INSERT INTO request_status_history (request_id, status, at, staff_id, comment) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO request_status_history (request_id, status, at, staff_id, mis_client_id, comment) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(request_id)
         .bind(status)
         .bind(now)
         .bind(staff_id)
+        .bind(mis_client_id)
         .bind(comment)
-        .execute(conn)
+        .execute(&mut *conn)
+        .await?;
+        // The counter's row stays locked until this transaction ends, so
+        // changes commit in the order of their numbers (see the migration).
+        sqlx::query("UPDATE change_counters SET last_value = last_value + 1 WHERE name = 'requests'")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "UPDATE patient_requests SET change_seq = \
+             (SELECT last_value FROM change_counters WHERE name = 'requests') WHERE id = $1",
+        )
+        .bind(request_id)
+        .execute(&mut *conn)
         .await
         .map(|_| ())
     })
@@ -356,6 +384,8 @@ row! {
         pub status: String,
         pub at: DateTime<Utc>,
         pub staff_name: Option<String>,
+        /// The MIS client that set it, if it was the MIS.
+        pub mis_client_name: Option<String>,
         pub comment: String,
     }
 }
@@ -364,8 +394,9 @@ row! {
 pub async fn history(db: &Db, request_id: i64) -> Result<Vec<HistoryRow>, sqlx::Error> {
     with_db!(db, pool => {
         sqlx::query_as(
-            "SELECT h.status, h.at, s.full_name AS staff_name, h.comment \
+            "SELECT h.status, h.at, s.full_name AS staff_name, m.name AS mis_client_name, h.comment \
              FROM request_status_history h LEFT JOIN staff_accounts s ON s.id = h.staff_id \
+             LEFT JOIN mis_clients m ON m.id = h.mis_client_id \
              WHERE h.request_id = $1 ORDER BY h.id",
         )
         .bind(request_id)
@@ -454,5 +485,43 @@ pub async fn queue(
             .fetch_one(pool)
             .await?;
         Ok((rows, total))
+    })
+}
+
+row! {
+    /// A request as the MIS follows it: where it is in the order of
+    /// changes, and whose it is by the MIS's own id.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ChangedRequest {
+        pub change_seq: i64,
+        pub number: String,
+        pub kind: String,
+        pub status: String,
+        pub about: Option<String>,
+        pub mis_patient_id: String,
+        pub content: String,
+        pub created_at: DateTime<Utc>,
+        pub updated_at: DateTime<Utc>,
+    }
+}
+
+/// The requests sent or changed after change `after`, in the order of
+/// their changes, at most `limit`. A request changed again since is listed
+/// once, at its latest change.
+pub async fn changed_after(
+    db: &Db,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<ChangedRequest>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.change_seq, r.number, r.kind, r.status, r.about, p.mis_patient_id, r.content, \
+             r.created_at, r.updated_at FROM patient_requests r JOIN patients p ON p.id = r.patient_id \
+             WHERE r.change_seq > $1 ORDER BY r.change_seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
     })
 }

@@ -69,7 +69,6 @@ mod server {
     use crate::requests::engine::{read_status, scope_of};
     use crate::requests::events::RequestEvent;
     use crate::write_unit::WriteUnit;
-    use sha2::{Digest, Sha256};
     use std::path::PathBuf;
 
     /// Where the bytes of attached files are kept.
@@ -86,13 +85,6 @@ mod server {
         pub name: &'a str,
         pub media_type: &'a str,
         pub bytes: &'a [u8],
-    }
-
-    fn hex_sha256(bytes: &[u8]) -> String {
-        Sha256::digest(bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
     }
 
     fn info(context: &ServerContext, row: AttachmentRow) -> AttachmentInfo {
@@ -119,7 +111,7 @@ mod server {
         errors.check("file", check_file(file.media_type, file.bytes));
         errors.into_result()?;
         let name = name.ok_or_else(|| internal("a checked file name missing"))?;
-        let sha256 = hex_sha256(file.bytes);
+        let sha256 = crate::security::sha256_hex(file.bytes);
         let size = i64::try_from(file.bytes.len()).map_err(internal)?;
 
         let mut unit = WriteUnit::begin(context, Actor::Staff(staff.staff_id)).await?;
@@ -237,7 +229,9 @@ mod server {
                 )))
             }
         };
-        if i64::try_from(bytes.len()).ok() != Some(row.size) || hex_sha256(&bytes) != row.sha256 {
+        if i64::try_from(bytes.len()).ok() != Some(row.size)
+            || crate::security::sha256_hex(&bytes) != row.sha256
+        {
             return Err(internal(format_args!(
                 "attachment {} does not match its size and SHA-256",
                 row.id

@@ -8,8 +8,8 @@ use super::kinds::{KindForm, RequestContent, RequestKind};
 use super::{HistoryEntry, RequestDetail, RequestSummary};
 use crate::auth::{PatientSession, StaffSession};
 use crate::context::{internal, request_meta, ServerContext};
-use crate::db::audit::{Action, Actor};
-use crate::db::requests::{self, HistoryRow, Inserted, NewRequest, RequestRow, Scope};
+use crate::db::audit::{Action, Actor, Origin};
+use crate::db::requests::{self, ChangedBy, HistoryRow, Inserted, NewRequest, RequestRow, Scope};
 use crate::db::{accounts, drafts, routing};
 use crate::domain::request::{optional_text, request_number, RequestStatus, LONG_TEXT_MAX};
 use crate::domain::{FieldErrors, Problem, StaffRole};
@@ -92,7 +92,7 @@ pub async fn submit(
         &mut unit.tx,
         request_id,
         RequestStatus::Sent.as_str(),
-        None,
+        ChangedBy::Patient,
         "",
         now,
     )
@@ -268,6 +268,7 @@ pub async fn detail(context: &ServerContext, row: &RequestRow) -> Result<Request
                     })?,
                     at: context.clinic.local_time(entry.at),
                     staff_name: entry.staff_name,
+                    mis_client: entry.mis_client_name,
                     comment: entry.comment,
                 })
             })
@@ -304,7 +305,7 @@ pub async fn cancel(
         &mut unit.tx,
         row.id,
         RequestStatus::Cancelled.as_str(),
-        None,
+        ChangedBy::Patient,
         "",
         unit.now,
     )
@@ -329,11 +330,58 @@ pub fn scope_of(staff: &StaffSession) -> Scope {
     }
 }
 
+/// Who moves a request on.
+#[derive(Clone, Copy, Debug)]
+pub enum Mover<'a> {
+    /// A staff member, within the departments they work for.
+    Staff(&'a StaffSession),
+    /// A client of the integration API, doing the operators' job: any
+    /// department.
+    Mis(i64),
+}
+
+impl Mover<'_> {
+    fn actor(self) -> Actor {
+        match self {
+            Mover::Staff(staff) => Actor::Staff(staff.staff_id),
+            Mover::Mis(client) => Actor::Mis(client),
+        }
+    }
+
+    fn changed_by(self) -> ChangedBy {
+        match self {
+            Mover::Staff(staff) => ChangedBy::Staff(staff.staff_id),
+            Mover::Mis(client) => ChangedBy::Mis(client),
+        }
+    }
+
+    fn scope(self) -> Scope {
+        match self {
+            Mover::Staff(staff) => scope_of(staff),
+            Mover::Mis(_) => Scope::All,
+        }
+    }
+}
+
 /// Staff move a request on, with an optional comment to the patient (a
 /// rejection must say why). The patient is e-mailed unless they opted out.
 pub async fn change_status(
     context: &ServerContext,
     staff: &StaffSession,
+    number: &str,
+    to: &str,
+    comment: &str,
+) -> Result<(), AppError> {
+    let origin = request_meta().origin();
+    move_request(context, Mover::Staff(staff), origin, number, to, comment).await
+}
+
+/// Moves a request on, asked from `origin`: the rules of [`change_status`]
+/// for staff and the MIS alike.
+pub async fn move_request(
+    context: &ServerContext,
+    mover: Mover<'_>,
+    origin: Origin,
     number: &str,
     to: &str,
     comment: &str,
@@ -357,8 +405,8 @@ pub async fn change_status(
         return Err(internal("checked fields missing"));
     };
 
-    let mut unit = WriteUnit::begin(context, Actor::Staff(staff.staff_id)).await?;
-    let row = requests::in_scope_for_update(&mut unit.tx, scope_of(staff), number)
+    let mut unit = WriteUnit::begin_from(context, mover.actor(), origin).await?;
+    let row = requests::in_scope_for_update(&mut unit.tx, mover.scope(), number)
         .await?
         .ok_or(AppError::NotFound)?;
     let from = status_of(&row)?;
@@ -371,7 +419,7 @@ pub async fn change_status(
         &mut unit.tx,
         row.id,
         to.as_str(),
-        Some(staff.staff_id),
+        mover.changed_by(),
         &comment,
         unit.now,
     )

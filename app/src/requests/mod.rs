@@ -38,8 +38,11 @@ pub struct RequestSummary {
 pub struct HistoryEntry {
     pub status: RequestStatus,
     pub at: String,
-    /// Who changed it; `None` when the patient did (sent, cancelled).
+    /// Who changed it; `None` when the patient did (sent, cancelled) or
+    /// the MIS did.
     pub staff_name: Option<String>,
+    /// The MIS client that changed it, if the MIS did.
+    pub mis_client: Option<String>,
     /// What staff wrote to the patient.
     pub comment: String,
 }
@@ -268,6 +271,7 @@ pub fn Timeline(history: Vec<HistoryEntry>) -> impl IntoView {
                             <span class="field-hint">
                                 {entry.at}
                                 {entry.staff_name.map(|name| format!(" · {name}"))}
+                                {entry.mis_client.map(|name| format!(" · {} «{name}»", td_string!(locale, request.by_mis)))}
                             </span>
                             {(!entry.comment.is_empty()).then(|| view! {
                                 <p class="timeline-comment">

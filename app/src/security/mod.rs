@@ -14,5 +14,6 @@ pub use password::{
     Secret, Verified,
 };
 pub use token::{
-    new_recovery_code, new_session_token, new_temporary_login, new_temporary_password, token_hash,
+    new_recovery_code, new_session_token, new_temporary_login, new_temporary_password, sha256_hex,
+    token_hash,
 };

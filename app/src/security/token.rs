@@ -29,6 +29,11 @@ pub fn token_hash(token: &str) -> String {
     to_hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// The hex SHA-256 of a file's bytes, kept to check them when read back.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    to_hex(&Sha256::digest(bytes))
+}
+
 /// A uniformly random number below `bound`, without modulo bias.
 fn below(bound: u32) -> u32 {
     let zone = u32::MAX - (u32::MAX % bound);

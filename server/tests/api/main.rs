@@ -9,6 +9,7 @@ mod database;
 mod health;
 mod helpers;
 mod mail;
+mod mis_api;
 mod recovery;
 mod request_model;
 mod requests;
