@@ -1,9 +1,9 @@
 # Sourced by the scripts that measure the release server (first_screen.sh,
 # lighthouse.sh, load.sh): starts it with demo data and signs in to it.
 
-# demo_server PORT [DATABASE_URL]: target/release/server --demo on
-# 127.0.0.1:PORT, on a fresh SQLite file in $WORK unless a database is
-# given; returns once it answers /healthz. Sets ADDRESS, DEMO_DATABASE_URL,
+# demo_server PORT [DATABASE_URL]: target/release/server (or $SERVER)
+# --demo on 127.0.0.1:PORT, on a fresh SQLite file in $WORK unless a
+# database is given; returns once it answers /healthz. Sets ADDRESS, DEMO_DATABASE_URL,
 # WORK (its log is $WORK/server.log) and SERVER_PID; stops it and removes
 # $WORK on exit.
 demo_server() {
@@ -13,7 +13,7 @@ demo_server() {
   DEMO_DATABASE_URL="${2:-sqlite://${WORK}/cabinet.db}"
   DATABASE_URL="$DEMO_DATABASE_URL" LEPTOS_SITE_ADDR="$ADDRESS" \
     LEPTOS_SITE_ROOT=target/site LOG_LEVEL=warn \
-    target/release/server --demo >"$WORK/server.log" 2>&1 &
+    "${SERVER:-target/release/server}" --demo >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 60); do curl -sf "http://${ADDRESS}/healthz" >/dev/null && break; sleep 1; done
 }

@@ -2,7 +2,8 @@
 # Installs what building and testing Patient Cabinet needs, each piece only
 # when it is missing or of another version: the wasm target, the pinned
 # cargo-leptos, wasm-bindgen-cli at the version in Cargo.lock, the npm tools
-# (wasm-opt, Playwright, maildev), and — with --browser — Debian's Chromium.
+# (wasm-opt, Playwright, maildev), schemathesis in .venv, and — with
+# --browser — Debian's Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +32,15 @@ fi
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm tools (wasm-opt, Playwright, maildev)"
   npm ci --no-audit --no-fund
+fi
+
+# Schemathesis (PyPI), pinned, in the project's own virtualenv: it checks
+# the integration API against its OpenAPI document in the test command.
+SCHEMATHESIS_VERSION=4.32.5
+if ! .venv/bin/schemathesis --version 2>/dev/null | grep -q " ${SCHEMATHESIS_VERSION}\$"; then
+  say "installing schemathesis ${SCHEMATHESIS_VERSION} into .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
 fi
 
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check and test of Patient Cabinet, as CI does:
 # format, clippy (server and browser builds), unit tests, the integration
-# tests on SQLite and then on PostgreSQL, the browser tests in Chromium, and
-# the release build with the size of the first screens.
+# tests on SQLite and then on PostgreSQL, schemathesis against the MIS
+# integration API, the browser tests in Chromium, and the release build
+# with the size of the first screens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,6 +54,9 @@ TEST_DATABASE_URL="$POSTGRES_URL" RUSTFLAGS="$ERASED" cargo test -p app -p serve
 # RUSTFLAGS to "$ERASED" itself (and would add it twice to ours).
 step "building the site (server and wasm) for the browser tests"
 cargo leptos build
+
+step "the integration API against its OpenAPI document (schemathesis)"
+scripts/api_check.sh
 
 step "browser tests (Playwright, headless Chromium, maildev)"
 npx playwright test -c end2end/playwright.config.ts

@@ -33,6 +33,7 @@ use utoipa::{Modify, OpenApi};
         requests::list_requests,
         requests::move_request,
     ),
+    components(schemas(push::PushResult, error::ErrorBody)),
     modifiers(&BearerToken)
 )]
 pub struct ApiDoc;

@@ -88,7 +88,7 @@ pub struct PatientsBatch {
 #[serde(deny_unknown_fields)]
 pub struct PatientIn {
     /// The patient's id in the MIS.
-    #[schema(min_length = 1, max_length = 64, example = "MIS-100001")]
+    #[schema(pattern = "^[!-~]{1,64}$", example = "MIS-100001")]
     pub id: String,
     #[schema(max_length = 200, example = "Смирнова Анна Сергеевна")]
     pub full_name: String,
@@ -104,7 +104,7 @@ pub struct PatientIn {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgreementIn {
-    #[schema(min_length = 1, max_length = 64, example = "ДС-2024-0117")]
+    #[schema(pattern = "^[!-~]{1,64}$", example = "ДС-2024-0117")]
     pub number: String,
     #[schema(format = Date)]
     pub signed_on: String,
@@ -206,7 +206,7 @@ pub struct ClinicsBatch {
 #[serde(deny_unknown_fields)]
 pub struct ClinicIn {
     /// The clinic's code in the MIS.
-    #[schema(min_length = 1, max_length = 64, example = "spir")]
+    #[schema(pattern = "^[!-~]{1,64}$", example = "spir")]
     pub id: String,
     #[schema(max_length = 200)]
     pub name: String,
@@ -256,7 +256,7 @@ pub struct DoctorsBatch {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DoctorIn {
-    #[schema(min_length = 1, max_length = 64, example = "D-17")]
+    #[schema(pattern = "^[!-~]{1,64}$", example = "D-17")]
     pub id: String,
     #[schema(max_length = 200, example = "Петров Пётр Петрович")]
     pub full_name: String,
@@ -328,10 +328,10 @@ pub enum MemoIn {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppointmentIn {
-    #[schema(min_length = 1, max_length = 64, example = "A-5001")]
+    #[schema(pattern = "^[!-~]{1,64}$", example = "A-5001")]
     pub id: String,
     /// The patient's id in the MIS.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(pattern = "^[!-~]{1,64}$")]
     pub patient_id: String,
     /// The doctor's id in the MIS; or else `study_type`.
     #[serde(default)]
@@ -342,7 +342,7 @@ pub struct AppointmentIn {
     #[schema(max_length = 200, example = "Первичный приём")]
     pub visit_type: String,
     /// The clinic's code in the MIS.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(pattern = "^[!-~]{1,64}$")]
     pub clinic_id: String,
     #[schema(format = DateTime, example = "2026-12-05T10:30:00+03:00")]
     pub starts_at: String,
@@ -511,12 +511,12 @@ impl ReferralKind {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReferralIn {
-    #[schema(min_length = 1, max_length = 64, example = "R-9001")]
+    #[schema(pattern = "^[!-~]{1,64}$", example = "R-9001")]
     pub id: String,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(pattern = "^[!-~]{1,64}$")]
     pub patient_id: String,
     /// The issuing doctor's id in the MIS.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(pattern = "^[!-~]{1,64}$")]
     pub doctor_id: String,
     pub kind: ReferralKind,
     #[schema(max_length = 300, example = "Консультация кардиолога")]
