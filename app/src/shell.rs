@@ -11,8 +11,10 @@ use crate::layout::CabinetLayout;
 use crate::pages::{ErrorPage, HomePage, NotFoundPage};
 use crate::sections::all_requests::{RequestPage, RequestsPage};
 use crate::sections::booking::BookingPage;
+use crate::sections::calendar::{AppointmentPage, CalendarPage};
 use crate::sections::feedback::FeedbackPage;
 use crate::sections::home_visit::HomeVisitPage;
+use crate::sections::referrals::ReferralsPage;
 use crate::sections::settings::SettingsPage;
 use crate::sections::{Section, SectionNotBuilt};
 use leptos::prelude::*;
@@ -134,8 +136,9 @@ fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment("") view=HomePage/>
             <Route path=StaticSegment(Section::Booking.slug()) view=BookingPage/>
             <Route path=StaticSegment(Section::Documents.slug()) view=|| view! { <SectionNotBuilt section=Section::Documents/> }/>
-            <Route path=StaticSegment(Section::Calendar.slug()) view=|| view! { <SectionNotBuilt section=Section::Calendar/> }/>
-            <Route path=StaticSegment(Section::Referrals.slug()) view=|| view! { <SectionNotBuilt section=Section::Referrals/> }/>
+            <Route path=StaticSegment(Section::Calendar.slug()) view=CalendarPage/>
+            <Route path=(StaticSegment(Section::Calendar.slug()), ParamSegment("id")) view=AppointmentPage/>
+            <Route path=StaticSegment(Section::Referrals.slug()) view=ReferralsPage/>
             <Route path=StaticSegment(Section::Results.slug()) view=|| view! { <SectionNotBuilt section=Section::Results/> }/>
             <Route path=StaticSegment(Section::HomeVisit.slug()) view=HomeVisitPage/>
             <Route path=StaticSegment(Section::News.slug()) view=|| view! { <SectionNotBuilt section=Section::News/> }/>

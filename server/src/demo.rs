@@ -555,6 +555,7 @@ async fn seed_requests(
             }),
             time_of_day: Some(TimeOfDay::Morning),
             comment: None,
+            referrals: Vec::new(),
         }),
         Vec::new(),
         now - Duration::days(1),
@@ -567,6 +568,7 @@ async fn seed_requests(
             clinic: None,
             time_of_day: None,
             comment: Some("Удобно после 17:00".into()),
+            referrals: Vec::new(),
         }),
         vec![(
             RequestStatus::Accepted,

@@ -9,7 +9,7 @@ use crate::security::{
     same_origin_writes, security_headers, AllowedOrigins, HeaderPolicy, TrustedProxies,
 };
 use crate::site_files::SiteFiles;
-use crate::{demo, error_page, events, health};
+use crate::{calendar_files, demo, error_page, events, health};
 use app::clinic::{ClinicInfo, REQUEST_ID_HEADER};
 use app::context::{MailSettings, ServerContext};
 use app::db::{Db, PoolSettings};
@@ -339,6 +339,9 @@ fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route(app::requests::EVENTS_PATH, get(events::request_events))
+        .route("/calendar/feed/{file}", get(calendar_files::feed))
+        .route("/calendar/{id}/memo", get(calendar_files::memo))
+        .route("/calendar/{id}/event.ics", get(calendar_files::event))
         .route("/api/{*fn_name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

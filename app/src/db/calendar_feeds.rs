@@ -54,12 +54,20 @@ pub async fn of_patient(
     })
 }
 
-/// The patient a feed token belongs to, and whether it names details.
-pub async fn by_token_hash(db: &Db, token_hash: &str) -> Result<Option<(i64, bool)>, sqlx::Error> {
+/// The patient a feed token belongs to, whether it names details, and the
+/// patient's language — while their cabinet is open.
+pub async fn by_token_hash(
+    db: &Db,
+    token_hash: &str,
+) -> Result<Option<(i64, bool, String)>, sqlx::Error> {
     with_db!(db, pool => {
-        sqlx::query_as("SELECT patient_id, with_details FROM calendar_feeds WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await
+        sqlx::query_as(
+            "SELECT f.patient_id, f.with_details, a.locale FROM calendar_feeds f \
+             JOIN patient_accounts a ON a.patient_id = f.patient_id \
+             WHERE f.token_hash = $1 AND a.disabled_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await
     })
 }

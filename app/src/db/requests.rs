@@ -525,3 +525,22 @@ pub async fn changed_after(
         .await
     })
 }
+
+/// The patient's requests about `about` (an appointment's MIS id), newest
+/// first.
+pub async fn of_patient_about(
+    db: &Db,
+    patient_id: i64,
+    about: &str,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE r.patient_id = $1 AND r.about = $2 ORDER BY r.created_at DESC, r.id DESC"
+    );
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(patient_id)
+            .bind(about)
+            .fetch_all(pool)
+            .await
+    })
+}

@@ -47,6 +47,11 @@ pub enum Problem {
     ReasonForRejectionRequired,
     CannotTake,
     AlreadyRequested,
+    /// The appointment has passed, or is no longer booked.
+    AppointmentClosed,
+    /// A referral that is not the patient's, has expired or been used, or
+    /// is for a lab test.
+    ReferralNotBookable,
     FileEmpty,
     FileTooLarge,
     FileTypeNotAllowed,
@@ -98,6 +103,8 @@ impl Problem {
             }
             Problem::CannotTake => td_string!(locale, problem.cannot_take),
             Problem::AlreadyRequested => td_string!(locale, problem.already_requested),
+            Problem::AppointmentClosed => td_string!(locale, problem.appointment_closed),
+            Problem::ReferralNotBookable => td_string!(locale, problem.referral_not_bookable),
             Problem::FileEmpty => td_string!(locale, problem.file_empty),
             Problem::FileTooLarge => td_string!(locale, problem.file_too_large),
             Problem::FileTypeNotAllowed => td_string!(locale, problem.file_type_not_allowed),

@@ -6,8 +6,10 @@
 
 pub mod all_requests;
 pub mod booking;
+pub mod calendar;
 pub mod feedback;
 pub mod home_visit;
+pub mod referrals;
 mod request_form;
 pub mod settings;
 

@@ -4,6 +4,7 @@
 
 mod activation;
 mod answers;
+mod calendar;
 mod concurrency;
 mod database;
 mod health;

@@ -1070,8 +1070,6 @@ async fn the_request_pages_need_a_signed_in_patient_and_render_for_one() {
     ] {
         assert!(html.contains(fact), "{fact}");
     }
-    let (_, html) = app.get_html("/booking?reason=%D0%9F%D0%BE%20%D0%BD%D0%B0%D0%BF%D1%80%D0%B0%D0%B2%D0%BB%D0%B5%D0%BD%D0%B8%D1%8E").await;
-    assert!(html.contains("По направлению"), "a prefilled reason");
 }
 
 #[tokio::test]

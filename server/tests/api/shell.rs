@@ -21,8 +21,10 @@ const MENU: [(&str, &str); 12] = [
 ];
 
 /// The sections that work; the others say they are being prepared.
-const BUILT: [&str; 5] = [
+const BUILT: [&str; 7] = [
     "/booking",
+    "/calendar",
+    "/referrals",
     "/home-visit",
     "/requests",
     "/settings",

@@ -1,10 +1,10 @@
 //! «Записаться на прием/исследование»: what the patient asks for, when,
 //! where and with whom.
 
-use super::{ClinicChoice, Fact, Facts, KindContent, KindForm, TimeOfDay};
+use super::{ClinicChoice, Fact, Facts, KindContent, KindForm, ReferralSeen, TimeOfDay};
 use crate::domain::patient::{date, required_text};
 use crate::domain::request::{day_text, optional_text, LINE_MAX, LONG_TEXT_MAX};
-use crate::domain::{all_checked, FieldErrors, Problem};
+use crate::domain::{all_checked, FieldErrors, Problem, FORM};
 use crate::forms::{form_fields, FormField};
 use crate::i18n::Locale;
 use chrono::{Days, NaiveDate};
@@ -22,6 +22,7 @@ form_fields! {
         clinic: booking.clinic,
         time_of_day: booking.time_of_day,
         comment: request.comment,
+        referrals: booking.referrals,
     }
 }
 
@@ -38,13 +39,34 @@ pub struct BookingContent {
     pub time_of_day: Option<TimeOfDay>,
     #[serde(default)]
     pub comment: Option<String>,
+    /// The referrals the patient books by, ticked in «Действующие
+    /// направления».
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub referrals: Vec<ReferralSeen>,
 }
 
-/// What the booking rules need: the clinic's date today and the clinics
-/// that may be chosen.
+/// What the booking rules need: the clinic's date today, the clinics that
+/// may be chosen, and the patient's referrals a visit may be booked by.
 pub struct BookingGiven {
     pub today: NaiveDate,
     pub clinics: Vec<ClinicChoice>,
+    pub referrals: Vec<ReferralSeen>,
+}
+
+/// The referrals a form names (MIS ids, comma-separated, a hidden field),
+/// each one the patient may book by; none named is none.
+fn referrals_named(ids: &str, bookable: &[ReferralSeen]) -> Result<Vec<ReferralSeen>, Problem> {
+    let mut chosen: Vec<ReferralSeen> = Vec::new();
+    for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        let referral = bookable
+            .iter()
+            .find(|r| r.referral_id == id)
+            .ok_or(Problem::ReferralNotBookable)?;
+        if !chosen.contains(referral) {
+            chosen.push(referral.clone());
+        }
+    }
+    Ok(chosen)
 }
 
 impl KindForm for BookingForm {
@@ -64,6 +86,8 @@ impl KindForm for BookingForm {
         let clinic = errors.check("clinic", ClinicChoice::choose(&self.clinic, &given.clinics));
         let time_of_day = errors.check("time_of_day", TimeOfDay::parse(&self.time_of_day));
         let comment = errors.check("comment", optional_text(&self.comment, LONG_TEXT_MAX));
+        // A hidden field: what is wrong with it is said of the form.
+        let referrals = errors.check(FORM, referrals_named(&self.referrals, &given.referrals));
         all_checked!(
             errors,
             BookingContent {
@@ -72,14 +96,15 @@ impl KindForm for BookingForm {
                 specialist,
                 clinic,
                 time_of_day,
-                comment
+                comment,
+                referrals
             }
         )
     }
 }
 
 /// A visit may be asked for from today to a year ahead.
-fn desired_day(day: NaiveDate, today: NaiveDate) -> Result<NaiveDate, Problem> {
+pub(crate) fn desired_day(day: NaiveDate, today: NaiveDate) -> Result<NaiveDate, Problem> {
     let horizon = today
         .checked_add_days(Days::new(BOOKING_HORIZON_DAYS))
         .unwrap_or(NaiveDate::MAX);
@@ -115,6 +140,16 @@ impl KindContent for BookingContent {
                 self.time_of_day.map(|t| t.label(locale).to_owned()),
             )
             .add(label(BookingForm::comment), self.comment.clone())
+            .add(
+                label(BookingForm::referrals),
+                (!self.referrals.is_empty()).then(|| {
+                    self.referrals
+                        .iter()
+                        .map(|r| r.line(locale))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                }),
+            )
             .done()
     }
 }
@@ -134,6 +169,12 @@ mod tests {
             clinics: vec![ClinicChoice {
                 code: "spir".into(),
                 name: "Клиника на Спиридоньевском".into(),
+            }],
+            referrals: vec![ReferralSeen {
+                referral_id: "R-1".into(),
+                service: "Консультация кардиолога".into(),
+                doctor: "Иванова Мария Олеговна".into(),
+                valid_until: day(2026, 12, 31),
             }],
         }
     }
@@ -155,8 +196,29 @@ mod tests {
             clinic: "nowhere".into(),
             time_of_day: "midnight".into(),
             comment: "я".repeat(LONG_TEXT_MAX + 1),
+            referrals: "R-404".into(),
         };
         checks::fields_are_labelled_and_mistakes_name_them(&given(), garbage);
+    }
+
+    #[test]
+    fn a_booking_records_the_referrals_it_is_made_by_and_only_bookable_ones() {
+        let form = |referrals: &str| BookingForm {
+            referrals: referrals.into(),
+            ..booking("По направлению", "2026-12-01")
+        };
+        let content = form(" R-1, R-1 ").parse(&given()).unwrap();
+        assert_eq!(content.referrals.len(), 1);
+        assert_eq!(content.referrals[0].referral_id, "R-1");
+        let facts = RequestContent::from(content).facts(Locale::ru);
+        assert!(
+            facts.iter().any(|f| f.label == "Направления"
+                && f.value == "Консультация кардиолога (Иванова Мария Олеговна, до 31.12.2026)"),
+            "{facts:?}"
+        );
+        assert!(form("").parse(&given()).unwrap().referrals.is_empty());
+        let refused = form("R-1,R-2").parse(&given()).unwrap_err();
+        assert_eq!(refused.of(FORM), Some(Problem::ReferralNotBookable));
     }
 
     #[test]

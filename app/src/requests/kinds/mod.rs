@@ -239,6 +239,63 @@ impl AppointmentSeen {
     }
 }
 
+/// A referral a booking is made by, as the request keeps it: the MIS's
+/// id, and for the record what the patient saw.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralSeen {
+    pub referral_id: String,
+    pub service: String,
+    /// Who issued it.
+    pub doctor: String,
+    pub valid_until: chrono::NaiveDate,
+}
+
+impl ReferralSeen {
+    /// «Консультация кардиолога (Иванова Мария Олеговна, до 21.12.2026)».
+    pub fn line(&self, locale: Locale) -> String {
+        crate::texts::fill(
+            td_string!(locale, referrals.line),
+            &[
+                ("service", &self.service),
+                ("doctor", &self.doctor),
+                ("until", &crate::domain::request::day_text(self.valid_until)),
+            ],
+        )
+    }
+}
+
+/// What a request about an appointment is checked against: the
+/// appointment the form names, as the server found it among the patient's
+/// (`None`: not theirs, or no longer there), and the clinic's date.
+pub struct AppointmentGiven {
+    pub appointment: Option<(AppointmentSeen, AppointmentState)>,
+    pub today: chrono::NaiveDate,
+}
+
+/// Whether an appointment may still be cancelled or changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppointmentState {
+    /// Booked, and not begun yet.
+    Open,
+    /// Past, cancelled or done.
+    Closed,
+}
+
+impl AppointmentGiven {
+    /// The appointment the form's hidden field names, if it may still be
+    /// cancelled or changed.
+    pub fn open(&self, id: &str) -> Result<AppointmentSeen, crate::domain::Problem> {
+        use crate::domain::Problem;
+        match &self.appointment {
+            Some((seen, state)) if seen.appointment_id == id.trim() => match state {
+                AppointmentState::Open => Ok(seen.clone()),
+                AppointmentState::Closed => Err(Problem::AppointmentClosed),
+            },
+            _ => Err(Problem::ChoiceInvalid),
+        }
+    }
+}
+
 /// When in the day the patient would rather come.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,7 +1,8 @@
 //! «Записаться на прием/исследование»: the booking request form and the
 //! tab «Список заявок» with the booking requests sent so far. The form
-//! takes a prefilled «Повод обращения» from `?reason=` (the referrals
-//! section sends the chosen referrals that way).
+//! takes the referrals ticked in «Действующие направления» from
+//! `?referral=…` (repeated): «Повод обращения» starts with them, and the
+//! request records them.
 
 use super::request_form::RequestSection;
 use crate::domain::request::LONG_TEXT_MAX;
@@ -14,7 +15,7 @@ use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::booking::BookingForm;
-use crate::requests::kinds::{ClinicChoice, KindForm, RequestKind, TimeOfDay};
+use crate::requests::kinds::{ClinicChoice, KindForm, ReferralSeen, RequestKind, TimeOfDay};
 use crate::requests::{form_start, FormStart};
 use crate::sections::Section;
 use leptos::prelude::*;
@@ -27,6 +28,8 @@ pub struct BookingChoices {
     /// Today and a year ahead, in the clinic's calendar (`yyyy-mm-dd`).
     pub first_day: String,
     pub last_day: String,
+    /// The patient's referrals a visit may be booked by.
+    pub referrals: Vec<ReferralSeen>,
 }
 
 #[server(endpoint = "booking/options")]
@@ -66,13 +69,15 @@ mod server {
 
     pub async fn booking_options() -> Result<BookingChoices, AppError> {
         let context = server_context()?;
-        current_patient()?;
         let today = context.clinic.local_date(context.clock.now());
         let last = today + chrono::Days::new(BOOKING_HORIZON_DAYS);
+        let patient = current_patient()?;
         Ok(BookingChoices {
             clinics: clinic_choices(&context).await?,
             first_day: today.format("%Y-%m-%d").to_string(),
             last_day: last.format("%Y-%m-%d").to_string(),
+            referrals: crate::sections::referrals::server::bookable(&context, patient.patient_id)
+                .await?,
         })
     }
 
@@ -85,6 +90,8 @@ mod server {
         let given = BookingGiven {
             today: context.clinic.local_date(context.clock.now()),
             clinics: clinic_choices(&context).await?,
+            referrals: crate::sections::referrals::server::bookable(&context, patient.patient_id)
+                .await?,
         };
         engine::send_form(&context, &patient, &form, &given, &idempotency_key).await
     }
@@ -105,20 +112,18 @@ pub fn BookingPage() -> impl IntoView {
 #[component]
 fn BookingFormLoader() -> impl IntoView {
     let locale = use_locale();
-    let prefilled_reason =
-        leptos_router::hooks::use_query_map().with_untracked(|query| query.get("reason"));
+    let ticked = leptos_router::hooks::use_query_map()
+        .with_untracked(|query| query.get_all("referral").unwrap_or_default());
     let start = form_start(BookingForm::NAME);
     let options = Resource::new(|| (), |_| booking_options());
     view! {
         <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
             {move || {
-            let prefilled_reason = prefilled_reason.clone();
+            let ticked = ticked.clone();
             Suspend::new(async move {
                 match (start.await, options.await) {
                     (Ok(mut start), Ok(options)) => {
-                        if let Some(reason) = prefilled_reason {
-                            start.draft.entry(BookingForm::reason.name.to_owned()).or_insert(reason);
-                        }
+                        start_with_referrals(&mut start, &ticked, &options.referrals, locale);
                         view! { <BookingFormView start options/> }.into_any()
                     }
                     (Err(error), _) | (_, Err(error)) => view! { <LoadFailed error/> }.into_any(),
@@ -127,6 +132,43 @@ fn BookingFormLoader() -> impl IntoView {
             }}
         </Suspense>
     }
+}
+
+/// A form opened from «Действующие направления» starts with the ticked
+/// referrals the patient may book by: named in «Повод обращения», and in
+/// the hidden field the request records them from. What a draft holds
+/// (the page came back with a mistake) stays as typed.
+fn start_with_referrals(
+    start: &mut FormStart,
+    ticked: &[String],
+    bookable: &[ReferralSeen],
+    locale: crate::i18n::Locale,
+) {
+    let chosen: Vec<&ReferralSeen> = bookable
+        .iter()
+        .filter(|r| ticked.contains(&r.referral_id))
+        .collect();
+    if chosen.is_empty() {
+        return;
+    }
+    let mut reason = td_string!(locale, referrals.reason_intro).to_owned();
+    for referral in &chosen {
+        reason.push_str("\n— ");
+        reason.push_str(&referral.line(locale));
+    }
+    let ids = chosen
+        .iter()
+        .map(|r| r.referral_id.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    start
+        .draft
+        .entry(BookingForm::reason.name.to_owned())
+        .or_insert(reason);
+    start
+        .draft
+        .entry(BookingForm::referrals.name.to_owned())
+        .or_insert(ids);
 }
 
 #[component]
@@ -147,6 +189,7 @@ fn BookingFormView(start: FormStart, options: BookingChoices) -> impl IntoView {
     view! {
         <EnhancedForm action=action then=Then::ShowRequest class="form">
             <RequestFormHead key=start.key.clone() error=error fields=BookingForm::FIELDS/>
+            <input type="hidden" name=BookingForm::referrals.name value=start.value(BookingForm::referrals, None)/>
             <p class="field-hint">{td_string!(locale, form.required_note)}</p>
             <TextArea
                 field=BookingForm::reason

@@ -2,8 +2,8 @@
 //! (editable; a new e-mail needs the current password), the agreement's
 //! e-mail and SMS phone (read-only: only the clinic changes them), whether
 //! request status changes are e-mailed,
-//! «Изменить пароль», and the list of signed-in sessions with a way to end
-//! any of them.
+//! the calendar subscription, «Изменить пароль», and the list of
+//! signed-in sessions with a way to end any of them.
 
 use crate::error::AppError;
 use crate::forms::{
@@ -96,8 +96,11 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
     crate::context::reply(server::end_other_sessions().await)
 }
 
+mod calendar_feed;
 #[cfg(feature = "ssr")]
 mod server;
+
+pub use calendar_feed::{MakeCalendarFeed, RevokeCalendarFeed};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -141,6 +144,7 @@ pub fn SettingsPage() -> impl IntoView {
                 .into_any()
             })}
         </Suspense>
+        <calendar_feed::CalendarFeedCard/>
         <section class="card" aria-labelledby="password-title">
             <h2 id="password-title">{td_string!(locale, settings.password_title)}</h2>
             {password_changed.then(|| view! {
