@@ -33,7 +33,14 @@ test("on a 375 px phone nothing scrolls sideways and tap targets are at least 44
   // Every signed-in page, a request's page and a list tab. Measured against
   // the layout viewport (clientWidth): with isMobile, Chromium widens
   // window.innerWidth to the content, which would hide any overflow.
-  const pages = ["/", ...MENU.map(([path]) => path), "/requests/З-2026-000001", "/booking?tab=list"];
+  const pages = [
+    "/",
+    ...MENU.map(([path]) => path),
+    "/requests/З-2026-000001",
+    "/booking?tab=list",
+    "/calendar/A-1001",
+    "/calendar?list=past",
+  ];
   for (const path of pages) {
     await open(page, path);
     const overflow = await page.evaluate(

@@ -113,6 +113,14 @@ async fn the_api_answers_only_a_valid_unrevoked_token_and_never_a_cookie() {
         .await
         .unwrap();
     assert_eq!(from_page.status(), StatusCode::FORBIDDEN);
+    let same_site = bare_client()
+        .get(&url)
+        .bearer_auth(&token)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_site.status(), StatusCode::FORBIDDEN);
 
     // Revoked in the admin module: refused from then on.
     let client_id = count(&app, "SELECT MAX(id) FROM mis_clients").await;
@@ -790,4 +798,61 @@ async fn a_change_that_commits_late_is_still_read_after_a_later_one_that_committ
     let mut expected = vec![first_number, second_number];
     expected.sort();
     assert_eq!(read, expected, "both changes read, once each");
+}
+
+#[tokio::test]
+async fn a_pdf_memo_pushed_by_the_mis_is_downloaded_as_sent_and_anything_else_is_refused() {
+    use base64::Engine as _;
+    let app = spawn_demo_app().await;
+    let token = mis_token(&app).await;
+    let pdf = b"%PDF-1.4\n% memo\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&pdf);
+    let mut with_pdf = appointment("A-PDF", "2026-12-10T10:30:00+03:00");
+    with_pdf["memo"] = json!({ "pdf_base64": encoded });
+    let (status, body) = put(
+        &app,
+        &token,
+        "/api/v1/appointments",
+        json!({"appointments": [with_pdf]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    app.sign_in_demo_patient().await;
+    let memo = app.get("/calendar/A-PDF/memo").await;
+    assert_eq!(memo.status(), StatusCode::OK);
+    assert_eq!(memo.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        memo.headers()["content-disposition"],
+        "attachment; filename=\"memo.pdf\""
+    );
+    assert_eq!(memo.bytes().await.unwrap().to_vec(), pdf);
+
+    let mut not_pdf = appointment("A-PDF", "2026-12-10T10:30:00+03:00");
+    not_pdf["memo"] =
+        json!({ "pdf_base64": base64::engine::general_purpose::STANDARD.encode(b"<html>") });
+    let (status, error) = put(
+        &app,
+        &token,
+        "/api/v1/appointments",
+        json!({"appointments": [not_pdf]}),
+    )
+    .await;
+    assert_eq!(
+        (status, error["field"].as_str()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("appointments[0].memo.pdf_base64")
+        )
+    );
+    let mut both = appointment("A-PDF", "2026-12-10T10:30:00+03:00");
+    both["memo"] = json!({ "pdf_base64": "JVBERi0=", "text": "x" });
+    let (status, _) = put(
+        &app,
+        &token,
+        "/api/v1/appointments",
+        json!({"appointments": [both]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }

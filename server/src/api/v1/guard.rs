@@ -45,14 +45,14 @@ pub async fn servers_only(request: Request, next: Next) -> Response {
     }
 }
 
-/// Browsers name the page a request comes from (`Origin`), or say how it
-/// was made (`Sec-Fetch-*`); a server calling the API does neither. A
-/// cookie is never a credential here, so one is refused outright rather
-/// than ignored.
+/// Browsers say where a request comes from (`Sec-Fetch-Site`, on every
+/// request since 2023 in all of them; `Origin` on cross-origin ones); a
+/// server calling the API says neither. (`Sec-Fetch-Mode` is no sign:
+/// Node's own `fetch` sends it.) A cookie is never a credential here, so
+/// one is refused outright rather than ignored.
 fn sent_by_a_browser(headers: &HeaderMap) -> bool {
     headers.contains_key(header::ORIGIN)
         || headers.contains_key(header::COOKIE)
-        || headers.contains_key("sec-fetch-mode")
         || headers.contains_key("sec-fetch-site")
 }
 
