@@ -110,8 +110,6 @@ pub async fn list_requests(
     let after = whole(&query, "after", 0..=i64::MAX)?.unwrap_or(0);
     let limit = whole(&query, "limit", 1..=500)?.unwrap_or(100);
     let rows = requests::changed_after(&state.db, after, limit).await?;
-    let mut unit =
-        WriteUnit::begin_from(&state.server, Actor::Mis(client.id), client.origin.clone()).await?;
     let mut patients = BTreeSet::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -130,10 +128,30 @@ pub async fn list_requests(
             updated_at: row.updated_at.to_rfc3339(),
         });
     }
-    // Whose requests the MIS read goes to each patient's access log.
-    for mis_patient_id in &patients {
+    // Whose requests the MIS read goes to each patient's access log; a
+    // poll that found nothing writes nothing.
+    if !out.is_empty() {
+        record_reads(&state, &client, &patients, &out).await?;
+    }
+    let next_after = out.last().map_or(after, |r| r.change);
+    Ok(Json(RequestsPage {
+        requests: out,
+        next_after,
+    }))
+}
+
+/// One audit row per patient whose requests the client read, naming them.
+async fn record_reads(
+    state: &AppState,
+    client: &MisClient,
+    patients: &BTreeSet<String>,
+    read: &[RequestOut],
+) -> Result<(), ApiError> {
+    let mut unit =
+        WriteUnit::begin_from(&state.server, Actor::Mis(client.id), client.origin.clone()).await?;
+    for mis_patient_id in patients {
         let patient_id = app::db::patients::id_of(&mut unit.tx, mis_patient_id).await?;
-        let numbers: Vec<&str> = out
+        let numbers: Vec<&str> = read
             .iter()
             .filter(|r| &r.patient_id == mis_patient_id)
             .map(|r| r.number.as_str())
@@ -141,12 +159,7 @@ pub async fn list_requests(
         unit.audit(Action::MisRequestsRead, patient_id, &numbers.join(", "))
             .await?;
     }
-    unit.commit().await?;
-    let next_after = out.last().map_or(after, |r| r.change);
-    Ok(Json(RequestsPage {
-        requests: out,
-        next_after,
-    }))
+    Ok(unit.commit().await?)
 }
 
 /// A request's next status, with a comment to the patient (a rejection
