@@ -105,6 +105,10 @@ pub fn Field(
     /// step's answer ([`Then::NextStep`]).
     #[prop(optional)]
     prefill_from: Option<&'static str>,
+    /// A rule the form's island checks as soon as the field is left
+    /// (`inn`), the same the server applies.
+    #[prop(optional)]
+    check: Option<&'static str>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -131,6 +135,7 @@ pub fn Field(
                 min=min
                 max=max
                 data-from=prefill_from
+                data-check=check
                 aria-required=required.then_some("true")
                 aria-invalid=move || problem().is_some().to_string()
                 aria-describedby=described_by
@@ -139,6 +144,72 @@ pub fn Field(
                 {move || problem().map(|p| p.message(locale))}
             </p>
         </div>
+    }
+}
+
+/// One choice of a [`RadioGroup`]: its value and label, and when it cannot
+/// be chosen, why (shown beside it and read with it).
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub unavailable: Option<String>,
+    /// A note read with the choice (the agreement's e-mail).
+    pub note: Option<String>,
+}
+
+/// Radio buttons in a fieldset whose legend is the field's label, with
+/// the field's error slot: the choices a patient sees all at once.
+#[component]
+pub fn RadioGroup(
+    field: FormField,
+    choices: Vec<Choice>,
+    #[prop(optional, into)] value: String,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let FormField { name, required, .. } = field;
+    let label = field.label_text();
+    let problem = move || error.get().and_then(|e| e.problem_of(name));
+    view! {
+        <fieldset class="field choices" class:invalid=move || problem().is_some() data-field=name data-label=label>
+            <legend>{label}<RequiredMark required/></legend>
+            {choices
+                .into_iter()
+                .enumerate()
+                .map(|(i, choice)| {
+                    let id = format!("{name}-{i}");
+                    let why = format!("{id}-why");
+                    let input_id = id.clone();
+                    let checked = choice.value == value && choice.unavailable.is_none();
+                    let described = choice.unavailable.is_some() || choice.note.is_some();
+                    view! {
+                        <div class="choice-item">
+                            <label class="choice" for=id.clone()>
+                                <input
+                                    type="radio"
+                                    id=input_id
+                                    name=name
+                                    value=choice.value
+                                    checked=checked
+                                    disabled=choice.unavailable.is_some()
+                                    aria-describedby=described.then(|| why.clone())
+                                />
+                                {choice.label}
+                            </label>
+                            {(described).then(|| view! {
+                                <p class="field-hint" id=why>
+                                    {choice.unavailable.or(choice.note)}
+                                </p>
+                            })}
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <p class="field-error" id=format!("{name}-error") aria-live="polite">
+                {move || problem().map(|p| p.message(locale))}
+            </p>
+        </fieldset>
     }
 }
 

@@ -12,6 +12,7 @@ use crate::pages::{ErrorPage, HomePage, NotFoundPage};
 use crate::sections::all_requests::{RequestPage, RequestsPage};
 use crate::sections::booking::BookingPage;
 use crate::sections::calendar::{AppointmentPage, CalendarPage};
+use crate::sections::documents::DocumentsPage;
 use crate::sections::feedback::FeedbackPage;
 use crate::sections::home_visit::HomeVisitPage;
 use crate::sections::referrals::ReferralsPage;
@@ -135,7 +136,7 @@ fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
         <ParentRoute path=StaticSegment("") view=CabinetLayout ssr=SsrMode::Async>
             <Route path=StaticSegment("") view=HomePage/>
             <Route path=StaticSegment(Section::Booking.slug()) view=BookingPage/>
-            <Route path=StaticSegment(Section::Documents.slug()) view=|| view! { <SectionNotBuilt section=Section::Documents/> }/>
+            <Route path=StaticSegment(Section::Documents.slug()) view=DocumentsPage/>
             <Route path=StaticSegment(Section::Calendar.slug()) view=CalendarPage/>
             <Route path=(StaticSegment(Section::Calendar.slug()), ParamSegment("id")) view=AppointmentPage/>
             <Route path=StaticSegment(Section::Referrals.slug()) view=ReferralsPage/>

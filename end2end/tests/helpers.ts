@@ -17,7 +17,7 @@ export const MENU: Array<[string, string]> = [
 ];
 
 /** The sections that work; the others say they are being prepared. */
-export const BUILT = ["/booking", "/calendar", "/referrals", "/home-visit", "/requests", "/settings", "/feedback"];
+export const BUILT = ["/booking", "/documents", "/calendar", "/referrals", "/home-visit", "/requests", "/settings", "/feedback"];
 
 /**
  * How long hydration may take: a fresh browser context compiles the debug

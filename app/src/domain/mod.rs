@@ -4,6 +4,7 @@
 
 mod device;
 mod email;
+mod inn;
 mod login;
 mod password;
 pub mod patient;
@@ -14,6 +15,7 @@ mod text;
 
 pub use device::device_label;
 pub use email::Email;
+pub use inn::Inn;
 pub use login::{login_key, Login};
 pub use password::{
     check_new_password, new_password_problem, PasswordContext, MAX_PASSWORD_BYTES,

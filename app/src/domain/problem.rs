@@ -52,6 +52,14 @@ pub enum Problem {
     /// A referral that is not the patient's, has expired or been used, or
     /// is for a lab test.
     ReferralNotBookable,
+    InnNotDigits,
+    InnLength,
+    InnChecksum,
+    DateInFuture,
+    PeriodReversed,
+    TaxPeriodTooOld,
+    /// E-mail delivery chosen, and the agreement has no e-mail.
+    NoAgreementEmail,
     FileEmpty,
     FileTooLarge,
     FileTypeNotAllowed,
@@ -105,6 +113,13 @@ impl Problem {
             Problem::AlreadyRequested => td_string!(locale, problem.already_requested),
             Problem::AppointmentClosed => td_string!(locale, problem.appointment_closed),
             Problem::ReferralNotBookable => td_string!(locale, problem.referral_not_bookable),
+            Problem::InnNotDigits => td_string!(locale, problem.inn_not_digits),
+            Problem::InnLength => td_string!(locale, problem.inn_length),
+            Problem::InnChecksum => td_string!(locale, problem.inn_checksum),
+            Problem::DateInFuture => td_string!(locale, problem.date_in_future),
+            Problem::PeriodReversed => td_string!(locale, problem.period_reversed),
+            Problem::TaxPeriodTooOld => td_string!(locale, problem.tax_period_too_old),
+            Problem::NoAgreementEmail => td_string!(locale, problem.no_agreement_email),
             Problem::FileEmpty => td_string!(locale, problem.file_empty),
             Problem::FileTooLarge => td_string!(locale, problem.file_too_large),
             Problem::FileTypeNotAllowed => td_string!(locale, problem.file_type_not_allowed),

@@ -4,7 +4,9 @@
 //! `fetch` instead — the page stays, nothing typed is lost — shows the
 //! mistakes at their fields and in the summary, in the page's language,
 //! keeps the button from being pressed twice meanwhile, and on success does
-//! what the form says in `data-then` ([`Then`]).
+//! what the form says in `data-then` ([`Then`]). A field marked
+//! `data-check="inn"` is checked as soon as the patient leaves it, by the
+//! same rule the server applies (`domain::Inn`).
 
 use leptos::prelude::*;
 
@@ -13,7 +15,7 @@ use leptos::prelude::*;
 #[island]
 pub fn FormEnhancer(children: Children) -> impl IntoView {
     view! {
-        <div class="enhanced" on:submit=browser::on_submit on:click=browser::on_click>
+        <div class="enhanced" on:submit=browser::on_submit on:click=browser::on_click on:focusout=browser::on_leave>
             {children()}
         </div>
     }
@@ -24,6 +26,7 @@ pub(crate) mod browser {
     /// Islands run in the browser only.
     pub fn on_submit(_event: leptos::ev::SubmitEvent) {}
     pub fn on_click(_event: leptos::ev::MouseEvent) {}
+    pub fn on_leave(_event: leptos::ev::FocusEvent) {}
 }
 
 #[cfg(feature = "hydrate")]
@@ -71,6 +74,30 @@ pub(crate) mod browser {
             .is_some();
         if printing {
             let _ = window().print();
+        }
+    }
+
+    /// Leaving a field marked `data-check="inn"` checks it: its message
+    /// shows at once, or goes once it is right. Empty is left for the
+    /// server to call required, when the form is sent.
+    pub fn on_leave(event: leptos::ev::FocusEvent) {
+        let Some(input) = event
+            .target()
+            .and_then(|target| target.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .filter(|input| input.get_attribute("data-check").as_deref() == Some("inn"))
+        else {
+            return;
+        };
+        let Some(form) = input.form() else {
+            return;
+        };
+        let field = input.name();
+        let value = input.value();
+        match crate::domain::Inn::parse(&value) {
+            Err(problem) if !value.trim().is_empty() => {
+                show_at_field(&form, &field, problem.message(use_locale()));
+            }
+            _ => clear_field(&form, &field),
         }
     }
 
@@ -251,21 +278,7 @@ pub(crate) mod browser {
             for problem in errors.0.iter().filter(|e| e.field != FORM) {
                 let message = problem.problem.message(locale);
                 let field = &problem.field;
-                if let Some(slot) = within(form, &format!("#{field}-error")) {
-                    slot.set_text_content(Some(message));
-                }
-                if let Some(input) = within(form, &format!("[name='{field}']")) {
-                    let _ = input.set_attribute("aria-invalid", "true");
-                    let described = input.get_attribute("aria-describedby").unwrap_or_default();
-                    let error_id = format!("{field}-error");
-                    if !described.split(' ').any(|id| id == error_id) {
-                        let ids = format!("{described} {error_id}");
-                        let _ = input.set_attribute("aria-describedby", ids.trim());
-                    }
-                    if let Some(wrapper) = input.closest(".field").ok().flatten() {
-                        let _ = wrapper.class_list().add_1("invalid");
-                    }
-                }
+                show_at_field(form, field, message);
                 let label = within(form, &format!(".field[data-field='{field}']"))
                     .and_then(|wrapper| wrapper.get_attribute("data-label"));
                 listed.push((field.clone(), label, message));
@@ -318,6 +331,39 @@ pub(crate) mod browser {
                     .focus();
             }
             None => focus_first_invalid(form),
+        }
+    }
+
+    /// Shows `message` at `field`: in its error slot, tied to its input
+    /// (`aria-invalid`, `aria-describedby`), its wrapper marked.
+    fn show_at_field(form: &HtmlFormElement, field: &str, message: &str) {
+        if let Some(slot) = within(form, &format!("#{field}-error")) {
+            slot.set_text_content(Some(message));
+        }
+        if let Some(input) = within(form, &format!("[name='{field}']")) {
+            let _ = input.set_attribute("aria-invalid", "true");
+            let described = input.get_attribute("aria-describedby").unwrap_or_default();
+            let error_id = format!("{field}-error");
+            if !described.split(' ').any(|id| id == error_id) {
+                let ids = format!("{described} {error_id}");
+                let _ = input.set_attribute("aria-describedby", ids.trim());
+            }
+            if let Some(wrapper) = input.closest(".field").ok().flatten() {
+                let _ = wrapper.class_list().add_1("invalid");
+            }
+        }
+    }
+
+    /// Takes the message of one field back.
+    fn clear_field(form: &HtmlFormElement, field: &str) {
+        if let Some(slot) = within(form, &format!("#{field}-error")) {
+            slot.set_text_content(None);
+        }
+        if let Some(input) = within(form, &format!("[name='{field}']")) {
+            let _ = input.set_attribute("aria-invalid", "false");
+            if let Some(wrapper) = input.closest(".field").ok().flatten() {
+                let _ = wrapper.class_list().remove_1("invalid");
+            }
         }
     }
 

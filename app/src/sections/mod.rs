@@ -7,6 +7,7 @@
 pub mod all_requests;
 pub mod booking;
 pub mod calendar;
+pub mod documents;
 pub mod feedback;
 pub mod home_visit;
 pub mod referrals;

@@ -7,6 +7,7 @@ mod answers;
 mod calendar;
 mod concurrency;
 mod database;
+mod documents;
 mod health;
 mod helpers;
 mod mail;

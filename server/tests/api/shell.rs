@@ -21,8 +21,9 @@ const MENU: [(&str, &str); 12] = [
 ];
 
 /// The sections that work; the others say they are being prepared.
-const BUILT: [&str; 7] = [
+const BUILT: [&str; 8] = [
     "/booking",
+    "/documents",
     "/calendar",
     "/referrals",
     "/home-visit",
