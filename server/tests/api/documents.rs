@@ -4,7 +4,7 @@
 //! written, a sent request in medical records' queue, and a plain post
 //! (no wasm) that comes back with what was typed.
 
-use crate::helpers::{error_json, problem_of, spawn_demo_app, TestApp};
+use crate::helpers::{changed, error_json, problem_of, spawn_demo_app, TestApp};
 use app::db::with_db;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -15,7 +15,7 @@ fn key(n: u32) -> String {
 
 /// The tax certificate as the demo patient fills it in, with `changes`.
 fn tax_form<'a>(key: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut form = vec![
+    let form = vec![
         ("idempotency_key", key),
         ("document_type", "tax_deduction_certificate"),
         ("taxpayer_name", "Смирнов Михаил Андреевич"),
@@ -30,13 +30,7 @@ fn tax_form<'a>(key: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &
         ("english_translation", "on"),
         ("comment", "Для ИФНС"),
     ];
-    for (name, value) in changes {
-        match form.iter_mut().find(|(n, _)| n == name) {
-            Some(field) => field.1 = value,
-            None => form.push((name, value)),
-        }
-    }
-    form
+    changed(form, changes)
 }
 
 async fn count(app: &TestApp) -> i64 {

@@ -452,6 +452,21 @@ impl TestApp {
     }
 }
 
+/// `form` with `changes` applied: a field named there takes its value, and
+/// a field `form` lacks is added.
+pub fn changed<'a>(
+    mut form: Vec<(&'a str, &'a str)>,
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    for (name, value) in changes {
+        match form.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = value,
+            None => form.push((name, value)),
+        }
+    }
+    form
+}
+
 /// The cookie a response sets, as `name=value`.
 pub fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
     response

@@ -3,7 +3,7 @@
 //! staff queues per department, status changes with comments and mail,
 //! the audit of staff views, live news, and reception's patient search.
 
-use crate::helpers::{error_json, new_client, problem_of, spawn_demo_app, TestApp};
+use crate::helpers::{changed, error_json, new_client, problem_of, spawn_demo_app, TestApp};
 use app::db::{audit, with_db};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -21,7 +21,7 @@ fn key(n: u32) -> String {
 }
 
 fn booking<'a>(key: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut form = vec![
+    let form = vec![
         ("idempotency_key", key),
         ("reason", "Болит колено после пробежки"),
         ("desired_date", "2026-12-01"),
@@ -30,13 +30,7 @@ fn booking<'a>(key: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'
         ("time_of_day", "morning"),
         ("comment", ""),
     ];
-    for (name, value) in changes {
-        match form.iter_mut().find(|(n, _)| n == name) {
-            Some(field) => field.1 = value,
-            None => form.push((name, value)),
-        }
-    }
-    form
+    changed(form, changes)
 }
 
 fn home_visit(key: &str) -> Vec<(&str, &str)> {
