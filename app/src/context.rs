@@ -44,6 +44,8 @@ pub struct ServerContext {
     pub requests_per_hour: u32,
     /// Where the bytes of files attached to requests are kept.
     pub attachments: crate::requests::attachments::AttachmentStore,
+    /// The most one attached file may hold.
+    pub attachment_max_bytes: usize,
 }
 
 /// The server context; an internal error if the server forgot to provide it.

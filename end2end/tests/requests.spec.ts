@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { expect, Page, test } from "@playwright/test";
 import { hydrated, mailTo, open, signIn, STAFF, staffPage } from "./helpers";
 
@@ -217,9 +218,8 @@ test("reception finds a patient by name and sees where their cabinet stands", as
 
 test("the demo's requests for documents and for a radiology report open with their content, and wait in their departments' queues", async ({ page, browser }) => {
   await signIn(page);
-  await open(page, "/requests?kind=document");
-  await expect(page.locator(".request-item")).toHaveCount(1);
-  await page.locator(".request-item a").click();
+  await open(page, "/requests?kind=document&status=in_progress");
+  await page.locator(".request-item a").first().click();
   await expect(page.getByText("Справка для оформления налогового вычета")).toBeVisible();
   await expect(page.getByText("На e-mail из дополнительного соглашения")).toBeVisible();
   await open(page, "/requests?kind=radiology_report");
@@ -229,8 +229,22 @@ test("the demo's requests for documents and for a radiology report open with the
   const admin = await staffPage(browser, STAFF.admin);
   for (const [kind, department] of [["document", "Медицинский архив"], ["radiology_report", "Отделение лучевой диагностики"]]) {
     await open(admin, `/admin/requests?kind=${kind}`);
-    await expect(admin.locator("tbody tr")).toHaveCount(1);
-    await admin.locator("tbody tr a").click();
+    await admin.locator("tbody tr a").first().click();
     await expect(admin.getByText(department)).toBeVisible();
   }
+});
+
+test("the patient downloads the demo's finished discharge summary: the very PDF the clinic attached", async ({ page }) => {
+  await signIn(page);
+  await open(page, "/requests?kind=document&status=done");
+  await page.locator(".request-item a").first().click();
+  await expect(page.getByText("Выписной эпикриз").first()).toBeVisible();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: /Скачать Выписной эпикриз\.pdf/ }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^document-\d+-\d+\.pdf$/);
+  const bytes = fs.readFileSync(await download.path());
+  const shipped = fs.readFileSync(`${__dirname}/../../server/demo/discharge-summary.pdf`);
+  expect(bytes.equals(shipped)).toBe(true);
 });

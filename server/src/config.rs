@@ -81,6 +81,9 @@ pub struct Config {
     /// Where the bytes of files attached to requests are kept
     /// (`ATTACHMENTS_DIR`): in that folder, or in the database when unset.
     pub attachments: AttachmentStore,
+    /// The most one attached file may hold, in bytes
+    /// (`ATTACHMENT_MAX_BYTES`, 10 MiB unless set).
+    pub attachment_max_bytes: usize,
     /// The sender of the cabinet's mail (`MAIL_FROM`).
     pub mail_from: String,
     /// The time; tests set a manual clock.
@@ -117,6 +120,7 @@ struct FileSettings {
     rate_limit_per_minute: Option<String>,
     requests_per_hour: Option<String>,
     attachments_dir: Option<String>,
+    attachment_max_bytes: Option<String>,
     trusted_proxies: Option<String>,
 }
 
@@ -235,6 +239,11 @@ impl Config {
             )?,
         };
         let requests_per_hour = number("REQUESTS_PER_HOUR", file.requests_per_hour, 30)?;
+        let attachment_max_bytes = number(
+            "ATTACHMENT_MAX_BYTES",
+            file.attachment_max_bytes,
+            app::requests::attachments::MAX_ATTACHMENT_BYTES as u32,
+        )? as usize;
         let attachments = match pick("ATTACHMENTS_DIR", file.attachments_dir, "").trim() {
             "" => AttachmentStore::Database,
             folder => AttachmentStore::Folder(folder.into()),
@@ -294,6 +303,7 @@ impl Config {
             sessions,
             rate_limit,
             requests_per_hour,
+            attachment_max_bytes,
             attachments,
             mail_from,
             clock: Clock::System,

@@ -595,7 +595,11 @@ async fn seed_requests(
             clinic: None,
             comment: Some("Оплачивал лечение супруги".into()),
         })),
-        Vec::new(),
+        vec![(
+            RequestStatus::InProgress,
+            &people.admin,
+            "Готовим справку: срок — пять рабочих дней.",
+        )],
         now - Duration::days(2),
     ));
     requests.push((
@@ -644,5 +648,58 @@ async fn seed_requests(
     for (content, steps, sent_at) in &requests {
         seed_request(context, people, content, steps, *sent_at).await?;
     }
+    seed_finished_document(context, people, now).await
+}
+
+/// A «Выписной эпикриз» medical records finished: the PDF shipped with
+/// the demo (`server/demo/discharge-summary.pdf`, Cyrillic text, fonts
+/// embedded) attached by staff, the request done, waiting at the clinic.
+async fn seed_finished_document(
+    context: &ServerContext,
+    people: &People,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    const PDF: &[u8] = include_bytes!("../demo/discharge-summary.pdf");
+    let today = context.clinic.local_date(now);
+    let sent_at = now - Duration::days(12);
+    let content = RequestContent::Document(DocumentContent::V2(DocumentRequest {
+        version: Version,
+        wanted: DocumentWanted::DischargeSummary,
+        period_from: today - Duration::days(30),
+        period_until: today - Duration::days(25),
+        delivery: DocumentDelivery::InClinic,
+        clinic: Some(ClinicChoice {
+            code: "spir".into(),
+            name: "Клиника на Спиридоньевском".into(),
+        }),
+        comment: None,
+    }));
+    let at = |time| ServerContext {
+        clock: Clock::manual(time),
+        ..context.clone()
+    };
+    let key = format!("demo-request-{}", sent_at.timestamp());
+    let number = engine::submit(&at(sent_at), &people.patient, &content, &key, "demo").await?;
+    let done = at(sent_at + Duration::days(2));
+    engine::take(&done, &people.admin, &number).await?;
+    app::requests::attachments::attach(
+        &done,
+        &people.admin,
+        &number,
+        app::requests::attachments::UploadedFile {
+            name: "Выписной эпикриз.pdf",
+            media_type: "application/pdf",
+            bytes: PDF,
+        },
+    )
+    .await?;
+    engine::change_status(
+        &done,
+        &people.admin,
+        &number,
+        RequestStatus::Done.as_str(),
+        "Документ готов: его можно получить в регистратуре Клиники на Спиридоньевском или скачать здесь.",
+    )
+    .await?;
     Ok(())
 }

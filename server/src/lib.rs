@@ -10,6 +10,7 @@ pub mod error_page;
 pub mod events;
 pub mod health;
 pub mod mail;
+pub mod request_files;
 pub mod security;
 pub mod site_files;
 pub mod startup;

@@ -130,6 +130,7 @@ impl Application {
             events: RequestEvents::new(),
             requests_per_hour: config.requests_per_hour,
             attachments: config.attachments.clone(),
+            attachment_max_bytes: config.attachment_max_bytes,
         };
 
         if config.demo {
@@ -342,6 +343,9 @@ fn router(state: AppState) -> Router {
         .route("/calendar/feed/{file}", get(calendar_files::feed))
         .route("/calendar/{id}/memo", get(calendar_files::memo))
         .route("/calendar/{id}/event.ics", get(calendar_files::event))
+        .merge(crate::request_files::routes(
+            state.server.attachment_max_bytes,
+        ))
         .route("/api/{*fn_name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

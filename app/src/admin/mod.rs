@@ -19,7 +19,8 @@ pub use layout::{AdminHome, AdminLayout};
 pub use patients::{DisableCabinet, FindPatients, PatientsPage};
 pub use reception::{OpenCabinet, OpenCabinetPage};
 pub use requests::{
-    ChangeRequestStatus, QueuePageView, RequestQueue, StaffRequest, StaffRequestPage, TakeRequest,
+    staff_request_path, ChangeRequestStatus, QueuePageView, RequestQueue, StaffRequest,
+    StaffRequestPage, TakeRequest,
 };
 pub use routing::{RequestRouting, SetKindDepartment};
 pub use sign_in::{AdminLoginPage, StaffSignIn, StaffSignOut};

@@ -36,6 +36,8 @@ pub enum Action {
     RequestAssigned,
     RequestViewed,
     AttachmentAdded,
+    /// A patient or staff member downloaded an attached file.
+    AttachmentDownloaded,
     StatusMailChanged,
     RequestRouteChanged,
     /// A form was refused because its login is locked after failures.
@@ -84,6 +86,7 @@ impl Action {
             Action::RequestAssigned => "request_assigned",
             Action::RequestViewed => "request_viewed",
             Action::AttachmentAdded => "attachment_added",
+            Action::AttachmentDownloaded => "attachment_downloaded",
             Action::StatusMailChanged => "status_mail_changed",
             Action::RequestRouteChanged => "request_route_changed",
             Action::AttemptRefusedLocked => "attempt_refused_locked",

@@ -60,6 +60,10 @@ pub enum Problem {
     TaxPeriodTooOld,
     /// E-mail delivery chosen, and the agreement has no e-mail.
     NoAgreementEmail,
+    /// A PDF that carries scripts, launch actions or embedded files.
+    PdfActiveContent,
+    /// An upload that arrived broken.
+    UploadUnreadable,
     FileEmpty,
     FileTooLarge,
     FileTypeNotAllowed,
@@ -120,6 +124,8 @@ impl Problem {
             Problem::PeriodReversed => td_string!(locale, problem.period_reversed),
             Problem::TaxPeriodTooOld => td_string!(locale, problem.tax_period_too_old),
             Problem::NoAgreementEmail => td_string!(locale, problem.no_agreement_email),
+            Problem::PdfActiveContent => td_string!(locale, problem.pdf_active_content),
+            Problem::UploadUnreadable => td_string!(locale, problem.upload_unreadable),
             Problem::FileEmpty => td_string!(locale, problem.file_empty),
             Problem::FileTooLarge => td_string!(locale, problem.file_too_large),
             Problem::FileTypeNotAllowed => td_string!(locale, problem.file_type_not_allowed),

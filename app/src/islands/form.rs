@@ -44,8 +44,8 @@ pub(crate) mod browser {
     use wasm_bindgen_futures::JsFuture;
 
     /// Sends the submitted form with `fetch`, unless another island (an
-    /// enclosing one) already did. A GET form (a filter) is left to the
-    /// browser.
+    /// enclosing one) already did. A GET form (a filter) and a file upload
+    /// are left to the browser.
     pub fn on_submit(event: leptos::ev::SubmitEvent) {
         if event.default_prevented() {
             return;
@@ -54,6 +54,8 @@ pub(crate) mod browser {
             .target()
             .and_then(|target| target.dyn_into::<HtmlFormElement>().ok())
             .filter(|form| form.method().eq_ignore_ascii_case("post"))
+            // A file upload goes as the browser sends it.
+            .filter(|form| !form.enctype().eq_ignore_ascii_case("multipart/form-data"))
         else {
             return;
         };

@@ -7,8 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The most one attached file may hold.
-pub const MAX_ATTACHMENT_BYTES: usize = 20 * 1024 * 1024;
+/// The most one attached file may hold unless configured otherwise
+/// (`ATTACHMENT_MAX_BYTES`).
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 
 /// An attachment as pages list it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,21 +31,29 @@ const MEDIA_TYPES: &[(&str, &[u8])] = &[
     ("image/jpeg", b"\xff\xd8\xff"),
 ];
 
-/// The name a file is shown and downloaded under: its last path segment,
-/// without control characters, at most 200 characters.
+/// The name a file is shown under: its last path segment, without control
+/// characters or quotes, at most 200 characters. (It is downloaded under
+/// a name the server makes.)
 pub fn file_name(input: &str) -> Result<String, crate::domain::Problem> {
     let last = input.rsplit(['/', '\\']).next().unwrap_or("");
-    let name: String = last.chars().filter(|c| !c.is_control()).collect();
+    let name: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '\''))
+        .collect();
     crate::domain::patient::required_text(&name, 200)
 }
 
-/// Checks a file before it is attached.
-pub fn check_file(media_type: &str, bytes: &[u8]) -> Result<(), crate::domain::Problem> {
+/// Checks a file before it is attached: at most `max` bytes.
+pub fn check_file(
+    media_type: &str,
+    bytes: &[u8],
+    max: usize,
+) -> Result<(), crate::domain::Problem> {
     use crate::domain::Problem;
     if bytes.is_empty() {
         return Err(Problem::FileEmpty);
     }
-    if bytes.len() > MAX_ATTACHMENT_BYTES {
+    if bytes.len() > max {
         return Err(Problem::FileTooLarge);
     }
     match MEDIA_TYPES.iter().find(|(name, _)| *name == media_type) {
@@ -98,6 +107,47 @@ mod server {
         }
     }
 
+    /// Whether a PDF only shows its pages: one that carries JavaScript, a
+    /// launch action or embedded files — anything that runs or unpacks on
+    /// the patient's device — or that cannot be read (an encrypted one
+    /// included: what it holds cannot be checked), is refused.
+    pub fn pdf_is_passive(bytes: &[u8]) -> Result<(), crate::domain::Problem> {
+        use crate::domain::Problem;
+        use lopdf::Object;
+        let document = lopdf::Document::load_mem(bytes).map_err(|_| Problem::FileTypeNotAllowed)?;
+        if document.trailer.get(b"Encrypt").is_ok() {
+            return Err(Problem::PdfActiveContent);
+        }
+        fn active(object: &Object) -> bool {
+            let dictionary_active = |dictionary: &lopdf::Dictionary| {
+                dictionary.iter().any(|(key, value)| {
+                    matches!(key.as_slice(), b"JS" | b"JavaScript" | b"EmbeddedFiles" | b"EF")
+                        || (matches!(key.as_slice(), b"S" | b"Type")
+                            && matches!(
+                                value,
+                                Object::Name(name) if matches!(
+                                    name.as_slice(),
+                                    b"JavaScript" | b"Launch" | b"EmbeddedFile" | b"ImportData" | b"SubmitForm"
+                                )
+                            ))
+                        || active(value)
+                })
+            };
+            match object {
+                Object::Dictionary(dictionary) => dictionary_active(dictionary),
+                Object::Stream(stream) => dictionary_active(&stream.dict),
+                Object::Array(items) => items.iter().any(active),
+                _ => false,
+            }
+        }
+        if document.objects.values().any(active)
+            || active(&Object::Dictionary(document.trailer.clone()))
+        {
+            return Err(Problem::PdfActiveContent);
+        }
+        Ok(())
+    }
+
     /// Staff attach a file to a request in their scope. The patient's
     /// pages hear of it; the audit log records who attached what.
     pub async fn attach(
@@ -106,15 +156,36 @@ mod server {
         number: &str,
         file: UploadedFile<'_>,
     ) -> Result<AttachmentInfo, AppError> {
+        let origin = crate::context::request_meta().origin();
+        attach_from(context, staff, number, file, origin).await
+    }
+
+    /// [`attach`], asked from `origin` (a handler outside the pages).
+    pub async fn attach_from(
+        context: &ServerContext,
+        staff: &StaffSession,
+        number: &str,
+        file: UploadedFile<'_>,
+        origin: crate::db::audit::Origin,
+    ) -> Result<AttachmentInfo, AppError> {
         let mut errors = FieldErrors::new();
         let name = errors.check("file_name", file_name(file.name));
-        errors.check("file", check_file(file.media_type, file.bytes));
+        errors.check(
+            "file",
+            check_file(file.media_type, file.bytes, context.attachment_max_bytes).and_then(|()| {
+                if file.media_type == "application/pdf" {
+                    pdf_is_passive(file.bytes)
+                } else {
+                    Ok(())
+                }
+            }),
+        );
         errors.into_result()?;
         let name = name.ok_or_else(|| internal("a checked file name missing"))?;
         let sha256 = crate::security::sha256_hex(file.bytes);
         let size = i64::try_from(file.bytes.len()).map_err(internal)?;
 
-        let mut unit = WriteUnit::begin(context, Actor::Staff(staff.staff_id)).await?;
+        let mut unit = WriteUnit::begin_from(context, Actor::Staff(staff.staff_id), origin).await?;
         let row = requests::in_scope_for_update(&mut unit.tx, scope_of(staff), number)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -248,20 +319,29 @@ mod tests {
 
     #[test]
     fn a_file_is_taken_only_when_its_bytes_are_what_its_type_says() {
-        assert_eq!(check_file("application/pdf", b"%PDF-1.7 ..."), Ok(()));
-        assert_eq!(check_file("image/png", b"\x89PNG\r\n\x1a\n...."), Ok(()));
         assert_eq!(
-            check_file("application/pdf", b"<html>"),
+            check_file("application/pdf", b"%PDF-1.7 ...", MAX_ATTACHMENT_BYTES),
+            Ok(())
+        );
+        assert_eq!(
+            check_file("image/png", b"\x89PNG\r\n\x1a\n....", MAX_ATTACHMENT_BYTES),
+            Ok(())
+        );
+        assert_eq!(
+            check_file("application/pdf", b"<html>", MAX_ATTACHMENT_BYTES),
             Err(Problem::FileTypeNotAllowed)
         );
         assert_eq!(
-            check_file("text/html", b"%PDF-"),
+            check_file("text/html", b"%PDF-", MAX_ATTACHMENT_BYTES),
             Err(Problem::FileTypeNotAllowed)
         );
-        assert_eq!(check_file("application/pdf", b""), Err(Problem::FileEmpty));
+        assert_eq!(
+            check_file("application/pdf", b"", MAX_ATTACHMENT_BYTES),
+            Err(Problem::FileEmpty)
+        );
         let big = [b"%PDF-".as_slice(), &vec![0; MAX_ATTACHMENT_BYTES]].concat();
         assert_eq!(
-            check_file("application/pdf", &big),
+            check_file("application/pdf", &big, MAX_ATTACHMENT_BYTES),
             Err(Problem::FileTooLarge)
         );
     }
@@ -274,6 +354,10 @@ mod tests {
         );
         assert_eq!(file_name("../../etc/passwd"), Ok("passwd".into()));
         assert_eq!(file_name("a\u{0}b\nc.pdf"), Ok("abc.pdf".into()));
+        assert_eq!(
+            file_name("\"x\";\r\nSet-Cookie: y.pdf"),
+            Ok("x;Set-Cookie: y.pdf".into())
+        );
         assert_eq!(file_name("dir/"), Err(Problem::Required));
     }
 }

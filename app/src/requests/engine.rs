@@ -275,6 +275,7 @@ pub async fn detail(context: &ServerContext, row: &RequestRow) -> Result<Request
             .collect::<Result<_, AppError>>()?,
         patient_may_cancel: status.patient_may_cancel(),
         assigned_to: row.assigned_name.clone(),
+        attachments: super::attachments::list(context, row.id).await?,
     })
 }
 

@@ -59,6 +59,8 @@ pub struct RequestDetail {
     pub history: Vec<HistoryEntry>,
     pub patient_may_cancel: bool,
     pub assigned_to: Option<String>,
+    /// The files attached to it (the finished document), oldest first.
+    pub attachments: Vec<attachments::AttachmentInfo>,
 }
 
 pub fn status_label(status: RequestStatus, locale: Locale) -> &'static str {
@@ -254,6 +256,34 @@ pub fn LoadedRequestList(
             })}
         </Suspense>
     }
+}
+
+/// The files of a request, each a download link under `base`
+/// (`/requests/<number>/files` or staff's).
+#[component]
+pub fn AttachmentList(
+    attachments: Vec<attachments::AttachmentInfo>,
+    base: String,
+) -> impl IntoView {
+    let locale = use_locale();
+    (!attachments.is_empty()).then(|| {
+        view! {
+            <h3>{td_string!(locale, request.files)}</h3>
+            <ul class="attachment-list">
+                {attachments.into_iter().map(|file| {
+                    let kib = (file.size + 1023) / 1024;
+                    view! {
+                        <li>
+                            <a class="button" href=format!("{base}/{}", file.id) download>
+                                {td_string!(locale, request.download)} " " {file.file_name.clone()}
+                            </a>
+                            <span class="field-hint">" " {kib} " " {td_string!(locale, request.kib)} " · " {file.attached.clone()}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 /// The statuses a request has had, oldest first, with staff comments.

@@ -285,3 +285,283 @@ async fn without_javascript_a_wrong_inn_comes_back_with_everything_typed() {
     }
     assert_eq!(count(&app).await, before);
 }
+
+/// The demo's finished discharge summary: its number and its file's id.
+async fn finished_document(app: &TestApp) -> (String, i64) {
+    with_db!(&app.db, pool => {
+        sqlx::query_as(
+            "SELECT r.number, a.id FROM request_attachments a \
+             JOIN patient_requests r ON r.id = a.request_id ORDER BY a.id LIMIT 1",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .unwrap()
+}
+
+const DEMO_PDF: &[u8] = include_bytes!("../../demo/discharge-summary.pdf");
+
+async fn audited_downloads(app: &TestApp) -> usize {
+    app.audit_actions()
+        .await
+        .iter()
+        .filter(|a| *a == "attachment_downloaded")
+        .count()
+}
+
+#[tokio::test]
+async fn a_finished_document_is_downloaded_by_its_patient_and_its_department_only_and_every_download_is_audited(
+) {
+    let app = spawn_demo_app().await;
+    let (number, id) = finished_document(&app).await;
+    let path = format!("/requests/{number}/files/{id}");
+
+    // Signed out: to the sign-in page.
+    let anonymous = crate::helpers::bare_client()
+        .get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+
+    app.sign_in_demo_patient().await;
+    let (_, page) = app.get_html(&format!("/requests/{number}")).await;
+    assert!(
+        page.contains(&format!("files/{id}")) && page.contains("Выписной эпикриз.pdf"),
+        "{page}"
+    );
+    let response = app.get(&path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "application/pdf");
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    assert_eq!(
+        headers["content-disposition"],
+        format!("attachment; filename=\"document-{digits}-{id}.pdf\"").as_str()
+    );
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(
+        response.bytes().await.unwrap().as_ref(),
+        DEMO_PDF,
+        "the very bytes"
+    );
+    assert_eq!(audited_downloads(&app).await, 1);
+
+    // Another patient, a guessed id, another department's operator: not found.
+    let other = app.second_patient().await;
+    assert_eq!(
+        app.get_as(&other, &path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let guessed = format!("/requests/{number}/files/{}", id + 1);
+    assert_eq!(app.get(&guessed).await.status(), StatusCode::NOT_FOUND);
+    let operator = app
+        .staff_client(
+            server::demo::OPERATOR_LOGIN,
+            server::demo::OPERATOR_PASSWORD,
+        )
+        .await;
+    let staff_path = format!("/admin/requests/{number}/files/{id}");
+    assert_eq!(
+        app.get_as(&operator, &staff_path).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_as(&operator, &path).await.status(),
+        StatusCode::SEE_OTHER,
+        "a patient's address is not staff's"
+    );
+    let admin = app
+        .staff_client(server::demo::ADMIN_LOGIN, server::demo::ADMIN_PASSWORD)
+        .await;
+    let by_admin = app.get_as(&admin, &staff_path).await;
+    assert_eq!(by_admin.status(), StatusCode::OK);
+    assert_eq!(by_admin.bytes().await.unwrap().as_ref(), DEMO_PDF);
+    assert_eq!(
+        audited_downloads(&app).await,
+        2,
+        "only what was served is recorded"
+    );
+}
+
+/// A one-page PDF whose catalog also holds `extra`.
+fn pdf_with(extra: lopdf::Dictionary) -> Vec<u8> {
+    use lopdf::{dictionary, Document, Object};
+    let mut document = Document::with_version("1.5");
+    let pages = document.new_object_id();
+    let page = document.add_object(dictionary! { "Type" => "Page", "Parent" => pages });
+    document.objects.insert(
+        pages,
+        Object::Dictionary(
+            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
+        ),
+    );
+    let mut catalog = dictionary! { "Type" => "Catalog", "Pages" => pages };
+    for (key, value) in extra {
+        catalog.set(key, value);
+    }
+    let root = document.add_object(catalog);
+    document.trailer.set("Root", root);
+    let mut bytes = Vec::new();
+    document.save_to(&mut bytes).unwrap();
+    bytes
+}
+
+/// Uploads `files` (name, bytes) to the request as `staff`: where the
+/// server sends the browser back to.
+async fn upload(
+    app: &TestApp,
+    staff: &reqwest::Client,
+    number: &str,
+    files: Vec<(&str, Vec<u8>)>,
+) -> String {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in files {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    }
+    let response = staff
+        .post(format!(
+            "{}/admin/requests/{number}/attachments",
+            app.address
+        ))
+        .header("origin", &app.address)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        response.status()
+    );
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn staff_attach_only_plain_pdfs_within_the_limit_to_requests_of_their_department() {
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.demo = true;
+        config.attachment_max_bytes = 30_000;
+    })
+    .await;
+    let admin = app
+        .staff_client(server::demo::ADMIN_LOGIN, server::demo::ADMIN_PASSWORD)
+        .await;
+    let number: String = with_db!(&app.db, pool => {
+        sqlx::query_scalar(
+            "SELECT number FROM patient_requests WHERE kind = 'document' AND status = 'in_progress'",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .unwrap();
+    let count = || async {
+        with_db!(&app.db, pool => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM request_attachments")
+                .fetch_one(pool)
+                .await
+        })
+        .unwrap()
+    };
+    let before = count().await;
+    use lopdf::{dictionary, Object};
+    let script = pdf_with(
+        dictionary! { "OpenAction" => dictionary! { "S" => "JavaScript", "JS" => Object::string_literal("app.alert(1)") } },
+    );
+    let launch = pdf_with(
+        dictionary! { "OpenAction" => dictionary! { "S" => "Launch", "F" => Object::string_literal("calc.exe") } },
+    );
+    let embedded = pdf_with(
+        dictionary! { "Names" => dictionary! { "EmbeddedFiles" => dictionary! { "Names" => Vec::<Object>::new() } } },
+    );
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("script.pdf", script, "pdf_active_content"),
+        ("launch.pdf", launch, "pdf_active_content"),
+        ("embedded.pdf", embedded, "pdf_active_content"),
+        (
+            "page.html",
+            b"<html><script>alert(1)</script>".to_vec(),
+            "file_type_not_allowed",
+        ),
+        (
+            "fake.pdf",
+            b"%PDF-1.7 not really".to_vec(),
+            "file_type_not_allowed",
+        ),
+        (
+            "big.pdf",
+            [DEMO_PDF, &vec![b' '; 20_000]].concat(),
+            "file_too_large",
+        ),
+    ];
+    for (name, bytes, problem) in cases {
+        let location = upload(&app, &admin, &number, vec![(name, bytes)]).await;
+        assert!(
+            location.ends_with(&format!("attach_error={problem}")),
+            "{name}: {location}"
+        );
+    }
+    assert_eq!(count().await, before, "nothing refused was kept");
+    let (_, page) = app
+        .get_html_as(
+            &admin,
+            &format!("/admin/requests/{number}?attach_error=pdf_active_content"),
+        )
+        .await;
+    assert!(
+        page.contains("JavaScript, запуск программ"),
+        "the page says why"
+    );
+
+    // A name with CR/LF breaks the form's own headers: refused whole.
+    let plain = pdf_with(lopdf::Dictionary::new());
+    let crlf = "a\r\nX-Injected: y.pdf";
+    let location = upload(&app, &admin, &number, vec![(crlf, plain.clone())]).await;
+    assert!(
+        location.ends_with("attach_error=upload_unreadable"),
+        "{location}"
+    );
+    assert_eq!(count().await, before);
+    // A path and quotes (as a browser escapes them) leave the last
+    // segment as text; the file downloads under the server's name anyway.
+    let hostile = "..\\..\\%22evil%22'.pdf";
+    let location = upload(&app, &admin, &number, vec![(hostile, plain.clone())]).await;
+    assert!(location.ends_with("attached=1"), "{location}");
+    let name: String = with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT file_name FROM request_attachments ORDER BY id DESC LIMIT 1")
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(name, "%22evil%22.pdf");
+
+    // The contact centre's operator cannot attach to medical records' request.
+    let operator = app
+        .staff_client(
+            server::demo::OPERATOR_LOGIN,
+            server::demo::OPERATOR_PASSWORD,
+        )
+        .await;
+    let mut form = reqwest::multipart::Form::new();
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(plain).file_name("a.pdf"),
+    );
+    let refused = operator
+        .post(format!(
+            "{}/admin/requests/{number}/attachments",
+            app.address
+        ))
+        .header("origin", &app.address)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    assert_eq!(count().await, before + 1);
+}

@@ -425,7 +425,16 @@ impl TestApp {
     }
 
     pub async fn get_html(&self, path: &str) -> (reqwest::StatusCode, String) {
-        let response = self.get(path).await;
+        self.get_html_as(&self.client, path).await
+    }
+
+    /// A page as `client` (another browser) sees it, as [`Self::get_html`].
+    pub async fn get_html_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> (reqwest::StatusCode, String) {
+        let response = self.get_as(client, path).await;
         let status = response.status();
         (status, markup_of(response).await)
     }

@@ -218,7 +218,8 @@ async fn requests_about_one_thing_sent_at_once_make_exactly_one() {
     assert_eq!(count(&app, "cancel_appointment").await, 1);
 }
 
-const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+/// A real PDF: the demo's discharge summary.
+const PDF: &[u8] = include_bytes!("../../demo/discharge-summary.pdf");
 
 #[tokio::test]
 async fn staff_attach_a_file_that_reads_back_the_same_and_is_audited() {
@@ -333,7 +334,11 @@ async fn a_file_that_is_not_what_it_says_or_a_request_out_of_scope_attaches_noth
     .await
     .unwrap_err();
     assert_eq!(out_of_scope, AppError::NotFound);
-    assert_eq!(count_attachments(&app).await, 0);
+    assert_eq!(
+        count_attachments(&app).await,
+        1,
+        "the demo's discharge summary only"
+    );
 }
 
 async fn count_attachments(app: &TestApp) -> i64 {
@@ -374,9 +379,18 @@ async fn in_a_folder_a_file_gets_a_name_the_server_chose_and_a_changed_file_is_n
     )
     .await
     .unwrap();
+    let stored_name: String = with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT stored_name FROM request_attachments WHERE id = $1")
+            .bind(attached.id)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    // The demo's discharge summary is in the folder too.
     let files: Vec<_> = std::fs::read_dir(folder.path())
         .unwrap()
         .map(|entry| entry.unwrap().path())
+        .filter(|path| path.file_name().and_then(|n| n.to_str()) == Some(stored_name.as_str()))
         .collect();
     assert_eq!(files.len(), 1, "{files:?}");
     let stored = files[0].file_name().unwrap().to_str().unwrap().to_owned();
@@ -432,5 +446,5 @@ async fn the_demo_sends_its_requests_through_the_engine_numbered_by_the_clinics_
         .iter()
         .filter(|action| *action == "request_sent")
         .count();
-    assert_eq!(sent, 6);
+    assert_eq!(sent, 7);
 }

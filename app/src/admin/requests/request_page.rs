@@ -10,7 +10,7 @@ use crate::forms::{
 use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::pages::LoadFailed;
-use crate::requests::{status_label, RequestContentView, StatusBadge, Timeline};
+use crate::requests::{status_label, AttachmentList, RequestContentView, StatusBadge, Timeline};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -62,6 +62,8 @@ pub fn StaffRequestPage() -> impl IntoView {
                             {td_string!(locale, admin.assigned)} " " {detail.assigned_to.clone().unwrap_or_else(|| "—".to_owned())}
                         </p>
                         <RequestContentView content=detail.content.clone()/>
+                        <AttachmentList attachments=detail.attachments.clone() base=format!("{}/files", super::staff_request_path(&detail.number))/>
+                        {(!detail.status.is_final()).then(|| view! { <AttachForm number=detail.number.clone()/> })}
                         {(!view.assigned_to_me && !detail.status.is_final()).then(|| view! {
                             <EnhancedForm action=take then=Then::Reload>
                                 <input type="hidden" name="number" value=number.clone()/>
@@ -81,6 +83,38 @@ pub fn StaffRequestPage() -> impl IntoView {
                 .into_any()
             })}
         </Transition>
+    }
+}
+
+/// «Прикрепить документ»: PDFs of the finished document, sent as a plain
+/// multipart form (the form's island leaves it to the browser); the page
+/// comes back saying how many were attached, or what was wrong.
+#[component]
+fn AttachForm(number: String) -> impl IntoView {
+    let locale = use_locale();
+    let query = leptos_router::hooks::use_query_map();
+    let attached = query.with_untracked(|q| q.get("attached"));
+    let problem = query.with_untracked(|q| {
+        q.get("attach_error").and_then(|code| {
+            serde_json::from_value::<crate::domain::Problem>(serde_json::Value::String(code)).ok()
+        })
+    });
+    view! {
+        <form method="post" enctype="multipart/form-data" action=format!("{}/attachments", super::staff_request_path(&number)) class="form attach-form">
+            {attached.map(|n| view! {
+                <p class="notice success" role="status">{td_string!(locale, admin.attached)} " " {n}</p>
+            })}
+            <div class="field" class:invalid=problem.is_some()>
+                <label for="file">{td_string!(locale, admin.attach_file)}</label>
+                <p class="field-hint" id="file-hint">{td_string!(locale, admin.attach_hint)}</p>
+                <input id="file" type="file" name="file" accept="application/pdf" multiple
+                    aria-describedby="file-hint file-error" aria-invalid=problem.is_some().to_string()/>
+                <p class="field-error" id="file-error" role=problem.is_some().then_some("alert")>
+                    {problem.map(|p| p.message(locale))}
+                </p>
+            </div>
+            <button type="submit" class="button">{td_string!(locale, admin.attach)}</button>
+        </form>
     }
 }
 

@@ -12,8 +12,8 @@ use crate::layout::PageTitle;
 use crate::pages::LoadFailed;
 use crate::requests::kinds::RequestKind;
 use crate::requests::{
-    my_request, my_requests, status_label, CancelRequest, LoadedRequestList, RequestContentView,
-    StatusBadge, Timeline,
+    my_request, my_requests, status_label, AttachmentList, CancelRequest, LoadedRequestList,
+    RequestContentView, StatusBadge, Timeline,
 };
 use crate::sections::Section;
 use leptos::prelude::*;
@@ -113,6 +113,7 @@ pub fn RequestPage() -> impl IntoView {
                                 {td_string!(locale, request.department)} " " {detail.department.clone()}
                             </p>
                             <RequestContentView content=detail.content.clone()/>
+                            <AttachmentList attachments=detail.attachments.clone() base=format!("{}/files", crate::requests::request_path(&detail.number))/>
                             <h3>{td_string!(locale, request.history)}</h3>
                             <Timeline history=detail.history.clone()/>
                             {detail.patient_may_cancel.then(|| view! {

@@ -1,0 +1,265 @@
+//! Files attached to requests, over plain HTTP: staff upload the finished
+//! document (PDF only, checked before it is kept) to a request of their
+//! departments, and the patient — or staff of the request's department —
+//! downloads it under a name the server makes. Every download is written
+//! to the audit log; anyone else gets "not found".
+
+use crate::startup::AppState;
+use app::auth::SignedIn;
+use app::context::ClientIp;
+use app::db::audit::{self, Action, Actor, Entry, Origin};
+use app::db::requests::{self, Scope};
+use app::domain::request::is_request_number;
+use app::error::AppError;
+use app::requests::attachments::{self, UploadedFile};
+use app::requests::engine::scope_of;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+
+/// How many files one upload may carry.
+const FILES_PER_UPLOAD: usize = 5;
+
+/// The routes, with the upload's body sized to its files.
+pub fn routes(attachment_max_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/requests/{number}/attachments",
+            post(upload).layer(DefaultBodyLimit::max(
+                attachment_max_bytes * FILES_PER_UPLOAD + 64 * 1024,
+            )),
+        )
+        .route("/admin/requests/{number}/files/{id}", get(staff_download))
+        .route("/requests/{number}/files/{id}", get(patient_download))
+}
+
+fn origin_of(headers: &HeaderMap, ip: Option<Extension<ClientIp>>) -> Origin {
+    Origin {
+        ip: ip.map(|Extension(ip)| ip.0.to_string()).unwrap_or_default(),
+        request_id: headers
+            .get(app::clinic::REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+    }
+}
+
+fn staff_page(number: &str, query: &str) -> Response {
+    let path = format!("{}?{query}", app::admin::staff_request_path(number));
+    Redirect::to(&path).into_response()
+}
+
+/// `POST /admin/requests/{number}/attachments`: each `file` of the form,
+/// PDF only; then back to the request's page, which says what happened.
+async fn upload(
+    State(state): State<AppState>,
+    Extension(signed_in): Extension<SignedIn>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Path(number): Path<String>,
+    mut form: Multipart,
+) -> Response {
+    let Some(staff) = signed_in.staff else {
+        return Redirect::to("/admin/login").into_response();
+    };
+    let origin = origin_of(&headers, ip);
+    let mut attached = 0;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(error) => return staff_page(&number, unreadable(&error)),
+        };
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name = field.file_name().unwrap_or("").to_owned();
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(error) => return staff_page(&number, unreadable(&error)),
+        };
+        if name.is_empty() && bytes.is_empty() {
+            continue; // the form sent with no file chosen
+        }
+        if attached == FILES_PER_UPLOAD {
+            break;
+        }
+        let file = UploadedFile {
+            name: &name,
+            media_type: "application/pdf",
+            bytes: &bytes,
+        };
+        match attachments::attach_from(&state.server, &staff, &number, file, origin.clone()).await {
+            Ok(_) => attached += 1,
+            Err(AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+            Err(AppError::Validation(errors)) => {
+                let problem = errors.0.first().map(|e| e.problem);
+                let code = problem.map_or("file_type_not_allowed".to_owned(), |p| {
+                    serde_json::to_value(p)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                });
+                return staff_page(&number, &format!("attach_error={code}"));
+            }
+            Err(error) => {
+                tracing::error!(%error, "an upload failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        }
+    }
+    if attached == 0 {
+        return staff_page(&number, "attach_error=file_empty");
+    }
+    staff_page(&number, &format!("attached={attached}"))
+}
+
+/// What a form that could not be read is told: too large, or sent broken.
+fn unreadable(error: &axum::extract::multipart::MultipartError) -> &'static str {
+    tracing::info!(%error, "an upload could not be read");
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        "attach_error=file_too_large"
+    } else {
+        "attach_error=upload_unreadable"
+    }
+}
+
+/// The file as a download: a name the server makes, its media type, never
+/// cached, never sniffed.
+fn download(number: &str, id: i64, media_type: &str, bytes: Vec<u8>) -> Response {
+    let extension = match media_type {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        _ => "bin",
+    };
+    // The request number's digits and the file's id: nothing personal.
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(media_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"document-{digits}-{id}.{extension}\""
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// Fetches attachment `id` of the request `row_id`, writes the download to
+/// the audit log, and answers with it.
+async fn serve(
+    state: &AppState,
+    actor: Actor,
+    origin: &Origin,
+    (row_id, patient_id): (i64, i64),
+    number: &str,
+    id: i64,
+) -> Response {
+    let fetched = match attachments::fetch(&state.server, row_id, id).await {
+        Ok(Some(fetched)) => fetched,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "an attachment could not be read");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let (info, bytes) = fetched;
+    let detail = format!("{number}: {}", info.id);
+    let entry = Entry {
+        detail: &detail,
+        ..Entry::new(
+            Action::AttachmentDownloaded,
+            actor,
+            Some(patient_id),
+            origin,
+        )
+    };
+    if let Err(error) = audit::record_alone(&state.db, &entry, state.server.clock.now()).await {
+        tracing::error!(%error, "a download could not be audited: not served");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    download(number, info.id, &info.media_type, bytes)
+}
+
+/// `GET /requests/{number}/files/{id}`: the patient's own request only.
+async fn patient_download(
+    State(state): State<AppState>,
+    Extension(signed_in): Extension<SignedIn>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Path((number, id)): Path<(String, i64)>,
+) -> Response {
+    let Some(patient) = signed_in.patient else {
+        return Redirect::to("/login").into_response();
+    };
+    let row = if is_request_number(&number) {
+        requests::of_patient_by_number(&state.db, patient.patient_id, &number).await
+    } else {
+        Ok(None)
+    };
+    match row {
+        Ok(Some(row)) => {
+            let origin = origin_of(&headers, ip);
+            let actor = Actor::Patient(patient.patient_id);
+            serve(
+                &state,
+                actor,
+                &origin,
+                (row.id, row.patient_id),
+                &number,
+                id,
+            )
+            .await
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a request could not be read");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// `GET /admin/requests/{number}/files/{id}`: staff of the request's
+/// department (an administrator: any).
+async fn staff_download(
+    State(state): State<AppState>,
+    Extension(signed_in): Extension<SignedIn>,
+    ip: Option<Extension<ClientIp>>,
+    headers: HeaderMap,
+    Path((number, id)): Path<(String, i64)>,
+) -> Response {
+    let Some(staff) = signed_in.staff else {
+        return Redirect::to("/admin/login").into_response();
+    };
+    let scope: Scope = scope_of(&staff);
+    match requests::in_scope(&state.db, scope, &number).await {
+        Ok(Some(row)) => {
+            let origin = origin_of(&headers, ip);
+            let actor = Actor::Staff(staff.staff_id);
+            serve(
+                &state,
+                actor,
+                &origin,
+                (row.id, row.patient_id),
+                &number,
+                id,
+            )
+            .await
+        }
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a request could not be read");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
