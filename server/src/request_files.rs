@@ -8,7 +8,7 @@ use crate::startup::AppState;
 use app::auth::SignedIn;
 use app::context::ClientIp;
 use app::db::audit::{self, Action, Actor, Entry, Origin};
-use app::db::requests::{self, Scope};
+use app::db::requests;
 use app::domain::request::is_request_number;
 use app::error::AppError;
 use app::requests::attachments::{self, UploadedFile};
@@ -155,17 +155,30 @@ fn download(number: &str, id: i64, media_type: &str, bytes: Vec<u8>) -> Response
     response
 }
 
-/// Fetches attachment `id` of the request `row_id`, writes the download to
-/// the audit log, and answers with it.
+/// Who asks for a file, and from where.
+struct Reader {
+    actor: Actor,
+    origin: Origin,
+}
+
+/// Attachment `id` of the request `row` (as the reader may see it: none,
+/// "not found"), written to the audit log, then served.
 async fn serve(
     state: &AppState,
-    actor: Actor,
-    origin: &Origin,
-    (row_id, patient_id): (i64, i64),
+    reader: Reader,
+    row: Result<Option<requests::RequestRow>, sqlx::Error>,
     number: &str,
     id: i64,
 ) -> Response {
-    let fetched = match attachments::fetch(&state.server, row_id, id).await {
+    let row = match row {
+        Ok(Some(row)) => row,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "a request could not be read");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let fetched = match attachments::fetch(&state.server, row.id, id).await {
         Ok(Some(fetched)) => fetched,
         Ok(None) => return StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
@@ -179,9 +192,9 @@ async fn serve(
         detail: &detail,
         ..Entry::new(
             Action::AttachmentDownloaded,
-            actor,
-            Some(patient_id),
-            origin,
+            reader.actor,
+            Some(row.patient_id),
+            &reader.origin,
         )
     };
     if let Err(error) = audit::record_alone(&state.db, &entry, state.server.clock.now()).await {
@@ -207,26 +220,11 @@ async fn patient_download(
     } else {
         Ok(None)
     };
-    match row {
-        Ok(Some(row)) => {
-            let origin = origin_of(&headers, ip);
-            let actor = Actor::Patient(patient.patient_id);
-            serve(
-                &state,
-                actor,
-                &origin,
-                (row.id, row.patient_id),
-                &number,
-                id,
-            )
-            .await
-        }
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(error) => {
-            tracing::error!(%error, "a request could not be read");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    let reader = Reader {
+        actor: Actor::Patient(patient.patient_id),
+        origin: origin_of(&headers, ip),
+    };
+    serve(&state, reader, row, &number, id).await
 }
 
 /// `GET /admin/requests/{number}/files/{id}`: staff of the request's
@@ -241,25 +239,10 @@ async fn staff_download(
     let Some(staff) = signed_in.staff else {
         return Redirect::to("/admin/login").into_response();
     };
-    let scope: Scope = scope_of(&staff);
-    match requests::in_scope(&state.db, scope, &number).await {
-        Ok(Some(row)) => {
-            let origin = origin_of(&headers, ip);
-            let actor = Actor::Staff(staff.staff_id);
-            serve(
-                &state,
-                actor,
-                &origin,
-                (row.id, row.patient_id),
-                &number,
-                id,
-            )
-            .await
-        }
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(error) => {
-            tracing::error!(%error, "a request could not be read");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    let row = requests::in_scope(&state.db, scope_of(&staff), &number).await;
+    let reader = Reader {
+        actor: Actor::Staff(staff.staff_id),
+        origin: origin_of(&headers, ip),
+    };
+    serve(&state, reader, row, &number, id).await
 }
