@@ -288,15 +288,78 @@ pub fn request_status_message(
     )
 }
 
+/// How a finished document reaches the patient.
+#[derive(Clone, Debug)]
+pub enum DocumentReady<'a> {
+    /// Attached to this mail.
+    Attached,
+    /// Waiting at a clinic from a day on.
+    PickUp {
+        clinic: &'a str,
+        address: &'a str,
+        from: &'a str,
+    },
+}
+
+/// «Документ готов»: the request's number and the document's type — no
+/// other medical detail — and either that it is attached, or where and
+/// from when to pick it up.
+pub fn document_ready_message(
+    locale: Locale,
+    address_as: &str,
+    number: &str,
+    document: &str,
+    ready: &DocumentReady<'_>,
+    public_url: &str,
+    clinic: &ClinicInfo,
+) -> Message {
+    let values = [("number", number), ("document", document)];
+    let link = format!(
+        "{}{}",
+        public_url.trim_end_matches('/'),
+        crate::requests::request_path(number)
+    );
+    let how = match ready {
+        DocumentReady::Attached => fill(td_string!(locale, mail.document_attached), &values),
+        DocumentReady::PickUp {
+            clinic,
+            address,
+            from,
+        } => fill(
+            td_string!(locale, mail.document_pick_up),
+            &[
+                ("document", document),
+                ("clinic", clinic),
+                ("address", address),
+                ("from", from),
+            ],
+        ),
+    };
+    compose(
+        "document_ready",
+        locale,
+        fill(td_string!(locale, mail.document_subject), &values),
+        address_as,
+        vec![
+            Part::Text(fill(td_string!(locale, mail.document_lead), &values)),
+            Part::Text(how),
+            Part::Link(td_string!(locale, mail.status_details).to_owned(), link),
+        ],
+        clinic,
+        false,
+    )
+}
+
 /// Queues `message` for `recipient` in the caller's transaction, under a new
-/// Message-ID that stays the same across delivery attempts.
+/// Message-ID that stays the same across delivery attempts: its id in the
+/// outbox.
 pub async fn queue(
     tx: &mut WriteTx,
     settings: &MailSettings,
     recipient: &str,
     message: &Message,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     let message_id = format!(
         "<{}@{}>",
         uuid::Uuid::new_v4().simple(),

@@ -75,7 +75,18 @@ impl WriteUnit {
     /// Queues `message` to `recipient`; the mail worker sends it once the
     /// change commits.
     pub async fn mail(&mut self, recipient: &str, message: &Message) -> Result<(), AppError> {
-        mail::queue(
+        self.mail_with_files(recipient, message, &[]).await
+    }
+
+    /// [`mail`](Self::mail) carrying the request attachments `files`
+    /// (their ids): each delivery attempt reads them where they are kept.
+    pub async fn mail_with_files(
+        &mut self,
+        recipient: &str,
+        message: &Message,
+        files: &[i64],
+    ) -> Result<(), AppError> {
+        let outbox_id = mail::queue(
             &mut self.tx,
             &self.context.mail,
             recipient,
@@ -83,6 +94,9 @@ impl WriteUnit {
             self.now,
         )
         .await?;
+        for &file in files {
+            crate::db::outbox::carry(&mut self.tx, outbox_id, file).await?;
+        }
         self.mail_queued = true;
         Ok(())
     }

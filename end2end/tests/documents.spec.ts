@@ -1,5 +1,8 @@
+import * as fs from "fs";
 import { expect, test } from "@playwright/test";
-import { hydrated, open, signIn } from "./helpers";
+import { hydrated, Mail, mailTo, open, signIn, STAFF, staffPage } from "./helpers";
+
+const MAIL_API = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "3380"}`;
 
 test("the tax certificate with a wrong INN is told so at the field, keeps every other field, and once corrected is sent", async ({ page }) => {
   await signIn(page);
@@ -47,4 +50,48 @@ test("the tax certificate with a wrong INN is told so at the field, keeps every 
 
   await open(page, "/documents?tab=list");
   await expect(page.locator(".request-item").first()).toContainText("Запрос документов");
+});
+
+test("the operator attaches the finished PDF and marks it done: it arrives by mail and the patient downloads the very same bytes", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  const pdf = fs.readFileSync(`${__dirname}/../../server/demo/discharge-summary.pdf`);
+  await signIn(page);
+  await open(page, "/documents?type=record_copy");
+  await page.locator("#period_from").fill("2026-01-01");
+  await page.locator("#period_until").fill("2026-03-31");
+  await page.getByRole("radio", { name: /На e-mail/ }).check();
+  await page.getByRole("button", { name: "Отправить запрос" }).click();
+  await expect(page).toHaveURL(/\/requests\/.+\?sent=1$/);
+  const number = ((await page.locator("#request-number span").first().textContent()) ?? "").match(/З-\d{4}-\d{6}/)?.[0] ?? "";
+  expect(number).not.toBe("");
+
+  const staff = await staffPage(browser, STAFF.admin);
+  await open(staff, `/admin/requests/${encodeURIComponent(number)}`);
+  await staff.getByLabel("Готовый документ (PDF)").setInputFiles({ name: "Копия карты.pdf", mimeType: "application/pdf", buffer: pdf });
+  await staff.getByRole("button", { name: "Прикрепить" }).click();
+  await expect(staff.getByText("Прикреплено файлов: 1")).toBeVisible();
+  await hydrated(staff);
+  await staff.getByLabel("Новый статус").selectOption({ label: "Выполнена" });
+  await staff.getByRole("button", { name: "Изменить статус" }).click();
+  await expect(staff.getByRole("heading", { level: 1 })).toContainText("Выполнена");
+
+  const mail = (await mailTo("anna.smirnova@example.ru", new RegExp(`${number}: документ готов`))) as Mail & {
+    id: string;
+    attachments?: Array<{ generatedFileName?: string; fileName?: string; filename?: string }>;
+  };
+  expect(mail.text).toContain("Копия карты");
+  const attached = mail.attachments?.[0];
+  // The name the cabinet gave it, and the one maildev keeps it under.
+  const name = attached?.fileName ?? attached?.filename ?? "";
+  expect(name).toMatch(/^document-\d+-\d+\.pdf$/);
+  const kept = attached?.generatedFileName ?? name;
+  const mailed = Buffer.from(await (await fetch(`${MAIL_API}/api/email/${mail.id}/attachment/${kept}`)).arrayBuffer());
+  expect(mailed.equals(pdf)).toBe(true);
+
+  await open(page, `/requests/${encodeURIComponent(number)}`);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: /Скачать Копия карты\.pdf/ }).click(),
+  ]);
+  expect(fs.readFileSync(await download.path()).equals(pdf)).toBe(true);
 });

@@ -129,22 +129,13 @@ fn unreadable(error: &axum::extract::multipart::MultipartError) -> &'static str 
 /// The file as a download: a name the server makes, its media type, never
 /// cached, never sniffed.
 fn download(number: &str, id: i64, media_type: &str, bytes: Vec<u8>) -> Response {
-    let extension = match media_type {
-        "application/pdf" => "pdf",
-        "image/png" => "png",
-        "image/jpeg" => "jpg",
-        _ => "bin",
-    };
-    // The request number's digits and the file's id: nothing personal.
-    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    let name = attachments::download_name(number, id, media_type);
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(media_type) {
         headers.insert(header::CONTENT_TYPE, value);
     }
-    if let Ok(value) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"document-{digits}-{id}.{extension}\""
-    )) {
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

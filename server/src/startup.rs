@@ -114,6 +114,7 @@ impl Application {
             config.clock.clone(),
             &config.mail,
             &config.mail_from,
+            config.attachments.clone(),
         )?;
         let server = ServerContext {
             db: db.clone(),

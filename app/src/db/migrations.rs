@@ -35,6 +35,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     3 "0003_requests.sql" "requests",
     4 "0004_request_model.sql" "request model",
     5 "0005_mis.sql" "mis",
+    6 "0006_mail_attachments.sql" "mail attachments",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

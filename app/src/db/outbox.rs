@@ -36,16 +36,17 @@ row! {
     }
 }
 
+/// Queues a message: its id.
 pub async fn enqueue(
     tx: &mut WriteTx,
     mail: &NewMail<'_>,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<i64, sqlx::Error> {
     with_tx!(tx, conn => {
-        sqlx::query(
+        sqlx::query_scalar(
             "INSERT INTO mail_outbox \
              (message_id, kind, recipient, subject, text_body, html_body, sensitive, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
         )
         .bind(mail.message_id)
         .bind(mail.kind)
@@ -55,9 +56,38 @@ pub async fn enqueue(
         .bind(mail.html_body)
         .bind(mail.sensitive)
         .bind(now)
-        .execute(conn)
+        .fetch_one(conn)
         .await
-        .map(|_| ())
+    })
+}
+
+/// The message `outbox_id` carries the request's attachment.
+pub async fn carry(
+    tx: &mut WriteTx,
+    outbox_id: i64,
+    attachment_id: i64,
+) -> Result<(), sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("INSERT INTO mail_outbox_attachments (outbox_id, attachment_id) VALUES ($1, $2)")
+            .bind(outbox_id)
+            .bind(attachment_id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// The attachments a message carries: each one's request and id.
+pub async fn carried(db: &Db, outbox_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_as(
+            "SELECT a.request_id, a.id FROM mail_outbox_attachments m \
+             JOIN request_attachments a ON a.id = m.attachment_id \
+             WHERE m.outbox_id = $1 ORDER BY a.id",
+        )
+        .bind(outbox_id)
+        .fetch_all(pool)
+        .await
     })
 }
 

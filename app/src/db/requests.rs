@@ -544,3 +544,13 @@ pub async fn of_patient_about(
             .await
     })
 }
+
+/// The number of the request with this id.
+pub async fn number_of(db: &Db, request_id: i64) -> Result<String, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_scalar("SELECT number FROM patient_requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_one(pool)
+            .await
+    })
+}

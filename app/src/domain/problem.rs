@@ -64,6 +64,8 @@ pub enum Problem {
     PdfActiveContent,
     /// An upload that arrived broken.
     UploadUnreadable,
+    /// A document to be e-mailed, marked done with nothing attached.
+    DocumentNotAttached,
     FileEmpty,
     FileTooLarge,
     FileTypeNotAllowed,
@@ -126,6 +128,7 @@ impl Problem {
             Problem::NoAgreementEmail => td_string!(locale, problem.no_agreement_email),
             Problem::PdfActiveContent => td_string!(locale, problem.pdf_active_content),
             Problem::UploadUnreadable => td_string!(locale, problem.upload_unreadable),
+            Problem::DocumentNotAttached => td_string!(locale, problem.document_not_attached),
             Problem::FileEmpty => td_string!(locale, problem.file_empty),
             Problem::FileTooLarge => td_string!(locale, problem.file_too_large),
             Problem::FileTypeNotAllowed => td_string!(locale, problem.file_type_not_allowed),

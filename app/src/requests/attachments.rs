@@ -283,11 +283,26 @@ mod server {
         request_id: i64,
         attachment_id: i64,
     ) -> Result<Option<(AttachmentInfo, Vec<u8>)>, AppError> {
-        let Some(row) = attachments::one(&context.db, request_id, attachment_id).await? else {
+        Ok(
+            read(&context.db, &context.attachments, request_id, attachment_id)
+                .await?
+                .map(|(row, bytes)| (info(context, row), bytes)),
+        )
+    }
+
+    /// [`fetch`] for those outside a page (the mail worker): the stored
+    /// row and the checked bytes.
+    pub async fn read(
+        db: &crate::db::Db,
+        store: &AttachmentStore,
+        request_id: i64,
+        attachment_id: i64,
+    ) -> Result<Option<(AttachmentRow, Vec<u8>)>, AppError> {
+        let Some(row) = attachments::one(db, request_id, attachment_id).await? else {
             return Ok(None);
         };
-        let bytes = match (&row.stored_name, &context.attachments) {
-            (None, _) => attachments::content(&context.db, row.id)
+        let bytes = match (&row.stored_name, store) {
+            (None, _) => attachments::content(db, row.id)
                 .await?
                 .ok_or_else(|| internal(format_args!("attachment {} has no bytes", row.id)))?,
             (Some(name), AttachmentStore::Folder(folder)) => tokio::fs::read(folder.join(name))
@@ -308,7 +323,21 @@ mod server {
                 row.id
             )));
         }
-        Ok(Some((info(context, row), bytes)))
+        Ok(Some((row, bytes)))
+    }
+
+    /// The name a file is downloaded or mailed under: the request number's
+    /// digits and the file's id — nothing personal, nothing the uploader
+    /// chose.
+    pub fn download_name(number: &str, id: i64, media_type: &str) -> String {
+        let extension = match media_type {
+            "application/pdf" => "pdf",
+            "image/png" => "png",
+            "image/jpeg" => "jpg",
+            _ => "bin",
+        };
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        format!("document-{digits}-{id}.{extension}")
     }
 }
 

@@ -428,7 +428,10 @@ pub async fn move_request(
     let detail = format!("{number}: {}", to.as_str());
     unit.audit(Action::RequestStatusChanged, Some(row.patient_id), &detail)
         .await?;
-    queue_status_mail(context, &mut unit, &row, to, &comment).await?;
+    match finished_document(&row, to)? {
+        Some(document) => queue_document_mail(context, &mut unit, &row, &document).await?,
+        None => queue_status_mail(context, &mut unit, &row, to, &comment).await?,
+    }
     unit.notify(RequestEvent {
         patient_id: row.patient_id,
         number: number.to_owned(),
@@ -436,6 +439,83 @@ pub async fn move_request(
     })
     .await?;
     unit.commit().await
+}
+
+/// The request for documents `row` is, when it is being marked done.
+fn finished_document(
+    row: &RequestRow,
+    to: RequestStatus,
+) -> Result<Option<super::kinds::document::DocumentRequest>, AppError> {
+    if to != RequestStatus::Done {
+        return Ok(None);
+    }
+    Ok(match content_of(row)? {
+        RequestContent::Document(super::kinds::document::DocumentContent::V2(request)) => {
+            Some(request)
+        }
+        _ => None,
+    })
+}
+
+/// Tells the patient a document is ready: mailed to the agreement's
+/// e-mail with the attached files when they asked for e-mail (so it is
+/// sent whether or not they take status mail, and a request with nothing
+/// attached cannot be marked done); else where and from when to pick it
+/// up, as status mail is sent.
+async fn queue_document_mail(
+    context: &ServerContext,
+    unit: &mut WriteUnit,
+    row: &RequestRow,
+    request: &super::kinds::document::DocumentRequest,
+) -> Result<(), AppError> {
+    use super::kinds::document::DocumentDelivery;
+    use crate::mail::DocumentReady;
+    let files: Vec<i64> = crate::db::attachments::of_request(&context.db, row.id)
+        .await?
+        .into_iter()
+        .map(|file| file.id)
+        .collect();
+    if request.delivery == DocumentDelivery::Email && files.is_empty() {
+        return Err(AppError::field("status", Problem::DocumentNotAttached));
+    }
+    let Some(target) = accounts::status_mail_target(&mut unit.tx, row.patient_id).await? else {
+        return Ok(());
+    };
+    let locale = locale_of(&target.locale);
+    let Some(email) = target.agreement_email else {
+        return Ok(());
+    };
+    let from = context.clinic.local_time(unit.now);
+    let from = from.get(..10).unwrap_or_default();
+    let clinic = match &request.clinic {
+        Some(choice) => crate::db::clinics::all(&context.db)
+            .await?
+            .into_iter()
+            .find(|c| c.code == choice.code),
+        None => None,
+    };
+    let (ready, carried) = match request.delivery {
+        DocumentDelivery::Email => (DocumentReady::Attached, files.as_slice()),
+        DocumentDelivery::InClinic if target.status_mail => (
+            DocumentReady::PickUp {
+                clinic: clinic.as_ref().map_or("", |c| c.name.as_str()),
+                address: clinic.as_ref().map_or("", |c| c.address.as_str()),
+                from,
+            },
+            &[][..],
+        ),
+        DocumentDelivery::InClinic => return Ok(()),
+    };
+    let message = mail::document_ready_message(
+        locale,
+        &target.address_as,
+        &row.number,
+        request.wanted.document_type().label(locale),
+        &ready,
+        &context.mail.public_url,
+        &context.clinic,
+    );
+    unit.mail_with_files(&email, &message, carried).await
 }
 
 /// Queues the status mail to the agreement's e-mail — the one address

@@ -7,10 +7,12 @@
 use crate::config::MailTransport;
 use app::clock::Clock;
 use app::db::outbox::{self, QueuedMail};
+use app::db::requests;
 use app::db::Db;
+use app::requests::attachments::{self, AttachmentStore};
 use chrono::Duration;
 use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
@@ -43,6 +45,8 @@ pub struct MailWorker {
     clock: Clock,
     from: Mailbox,
     transport: Arc<Transport>,
+    /// Where the files a message carries are kept.
+    attachments: AttachmentStore,
 }
 
 impl MailWorker {
@@ -51,6 +55,7 @@ impl MailWorker {
         clock: Clock,
         transport: &MailTransport,
         from: &str,
+        attachments: AttachmentStore,
     ) -> anyhow::Result<MailWorker> {
         let from: Mailbox = from
             .parse()
@@ -74,33 +79,53 @@ impl MailWorker {
             clock,
             from,
             transport: Arc::new(transport),
+            attachments,
         })
     }
 
-    fn build(&self, mail: &QueuedMail) -> anyhow::Result<Message> {
+    /// The message with its text and HTML bodies, and the files it
+    /// carries, read anew for this attempt (and checked against their
+    /// hashes), under names the server makes.
+    async fn build(&self, mail: &QueuedMail) -> anyhow::Result<Message> {
         let to: Mailbox = mail.recipient.parse()?;
-        Ok(Message::builder()
+        let bodies = MultiPart::alternative()
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(mail.text_body.clone()),
+            )
+            .singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .body(mail.html_body.clone()),
+            );
+        let carried = outbox::carried(&self.db, mail.id).await?;
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(Some(mail.message_id.clone()))
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(mail.text_body.clone()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(mail.html_body.clone()),
-                    ),
-            )?)
+            .message_id(Some(mail.message_id.clone()));
+        if carried.is_empty() {
+            return Ok(builder.multipart(bodies)?);
+        }
+        let mut mixed = MultiPart::mixed().multipart(bodies);
+        for (request_id, attachment_id) in carried {
+            let (row, bytes) =
+                attachments::read(&self.db, &self.attachments, request_id, attachment_id)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("attachment {attachment_id}: {e:?}"))?
+                    .ok_or_else(|| anyhow::anyhow!("attachment {attachment_id} is gone"))?;
+            let number = requests::number_of(&self.db, request_id).await?;
+            let name = attachments::download_name(&number, row.id, &row.media_type);
+            mixed = mixed.singlepart(
+                Attachment::new(name).body(bytes, ContentType::parse(&row.media_type)?),
+            );
+        }
+        Ok(builder.multipart(mixed)?)
     }
 
     async fn send(&self, mail: &QueuedMail) -> anyhow::Result<()> {
-        let message = self.build(mail)?;
+        let message = self.build(mail).await?;
         match &*self.transport {
             Transport::Smtp(smtp) => smtp.send(message).await.map(|_| ())?,
             Transport::Folder(folder) => folder.send(message).await.map(|_| ())?,

@@ -565,3 +565,83 @@ async fn staff_attach_only_plain_pdfs_within_the_limit_to_requests_of_their_depa
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
     assert_eq!(count().await, before + 1);
 }
+
+#[tokio::test]
+async fn a_document_asked_by_email_is_done_only_with_its_pdf_which_is_mailed_to_the_agreements_address(
+) {
+    use base64::Engine as _;
+    let app = spawn_demo_app().await;
+    let admin = app
+        .staff_client(server::demo::ADMIN_LOGIN, server::demo::ADMIN_PASSWORD)
+        .await;
+    let number: String = with_db!(&app.db, pool => {
+        sqlx::query_scalar(
+            "SELECT number FROM patient_requests WHERE kind = 'document' AND status = 'in_progress'",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .unwrap();
+    let done = [
+        ("number", number.as_str()),
+        ("status", "done"),
+        ("comment", ""),
+    ];
+    let refused = app
+        .post_form_as(&admin, "/api/admin/requests/status", &done)
+        .await;
+    assert_eq!(
+        problem_of(&error_json(refused).await, "status").as_deref(),
+        Some("document_not_attached")
+    );
+
+    let pdf = pdf_with(lopdf::Dictionary::new());
+    let location = upload(&app, &admin, &number, vec![("Справка.pdf", pdf.clone())]).await;
+    assert!(location.ends_with("attached=1"), "{location}");
+    let before = app.outbox().await.len();
+    let moved = app
+        .post_form_as(&admin, "/api/admin/requests/status", &done)
+        .await;
+    assert_eq!(
+        moved.status(),
+        StatusCode::OK,
+        "{}",
+        moved.text().await.unwrap()
+    );
+    let mail = app.outbox().await;
+    assert_eq!(
+        mail.len(),
+        before + 1,
+        "one mail: the document, not a status notice too"
+    );
+    let sent = mail.last().unwrap();
+    assert_eq!(sent.kind, "document_ready");
+    assert_eq!(
+        sent.recipient, "anna.smirnova@example.ru",
+        "the agreement's e-mail"
+    );
+    assert_eq!(sent.subject, format!("Заявка {number}: документ готов"));
+
+    assert!(app.deliver_mail().await >= 1);
+    let eml = std::fs::read_dir(app.outbox.path())
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .find(|text| {
+            text.contains("document_ready") || text.contains("Content-Disposition: attachment")
+        })
+        .expect("the delivered message");
+    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+    assert!(
+        eml.contains(&format!("filename=\"document-{digits}-")),
+        "{eml}"
+    );
+    let first_line = base64::engine::general_purpose::STANDARD.encode(&pdf[..57]);
+    assert!(
+        eml.contains(&first_line),
+        "the PDF's own bytes are attached"
+    );
+    assert!(
+        !eml.contains("500100732259"),
+        "no detail beyond the document's type"
+    );
+}
