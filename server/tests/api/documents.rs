@@ -385,6 +385,18 @@ async fn a_finished_document_is_downloaded_by_its_patient_and_its_department_onl
     );
 }
 
+/// The demo's tax certificate, in progress at medical records.
+async fn certificate_in_progress(app: &TestApp) -> String {
+    with_db!(&app.db, pool => {
+        sqlx::query_scalar(
+            "SELECT number FROM patient_requests WHERE kind = 'document' AND status = 'in_progress'",
+        )
+        .fetch_one(pool)
+        .await
+    })
+    .unwrap()
+}
+
 /// A one-page PDF whose catalog also holds `extra`.
 fn pdf_with(extra: lopdf::Dictionary) -> Vec<u8> {
     use lopdf::{dictionary, Document, Object};
@@ -452,14 +464,7 @@ async fn staff_attach_only_plain_pdfs_within_the_limit_to_requests_of_their_depa
     let admin = app
         .staff_client(server::demo::ADMIN_LOGIN, server::demo::ADMIN_PASSWORD)
         .await;
-    let number: String = with_db!(&app.db, pool => {
-        sqlx::query_scalar(
-            "SELECT number FROM patient_requests WHERE kind = 'document' AND status = 'in_progress'",
-        )
-        .fetch_one(pool)
-        .await
-    })
-    .unwrap();
+    let number = certificate_in_progress(&app).await;
     let count = || async {
         with_db!(&app.db, pool => {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM request_attachments")
@@ -574,14 +579,7 @@ async fn a_document_asked_by_email_is_done_only_with_its_pdf_which_is_mailed_to_
     let admin = app
         .staff_client(server::demo::ADMIN_LOGIN, server::demo::ADMIN_PASSWORD)
         .await;
-    let number: String = with_db!(&app.db, pool => {
-        sqlx::query_scalar(
-            "SELECT number FROM patient_requests WHERE kind = 'document' AND status = 'in_progress'",
-        )
-        .fetch_one(pool)
-        .await
-    })
-    .unwrap();
+    let number = certificate_in_progress(&app).await;
     let done = [
         ("number", number.as_str()),
         ("status", "done"),
