@@ -26,13 +26,28 @@ pub fn RequestSection(section: Section, kind: RequestKind, form: fn() -> AnyView
             // Plain links: the router's own would mark both as current,
             // since they differ only in the query.
             <a href=section.path() class="tab" aria-current=move || current(false)>
-                {td_string!(locale, request.tab_form)}
+                {tab_labels(section, locale).0}
             </a>
             <a href=format!("{}?tab=list", section.path()) class="tab" aria-current=move || current(true)>
-                {td_string!(locale, request.tab_list)}
+                {tab_labels(section, locale).1}
             </a>
         </nav>
         {move || if on_list.get() { view! { <SectionRequests kind/> }.into_any() } else { form() }}
+    }
+}
+
+/// The two tabs' names as the manual gives them: «Запросить документы»
+/// sends a query («запрос»), the others a request («заявка»).
+fn tab_labels(section: Section, locale: crate::i18n::Locale) -> (&'static str, &'static str) {
+    match section {
+        Section::Documents => (
+            td_string!(locale, request.tab_form_documents),
+            td_string!(locale, request.tab_list_documents),
+        ),
+        _ => (
+            td_string!(locale, request.tab_form),
+            td_string!(locale, request.tab_list),
+        ),
     }
 }
 

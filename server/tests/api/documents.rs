@@ -643,3 +643,59 @@ async fn a_document_asked_by_email_is_done_only_with_its_pdf_which_is_mailed_to_
         "no detail beyond the document's type"
     );
 }
+
+#[tokio::test]
+async fn a_document_to_pick_up_is_announced_with_the_clinic_its_address_and_the_day() {
+    let app = spawn_demo_app().await;
+    app.sign_in_demo_patient().await;
+    let (_, page) = app.get_html("/documents").await;
+    assert!(
+        page.contains("Отправить запрос") && page.contains("Список запросов"),
+        "the manual's tabs"
+    );
+    let k = key(7);
+    let form = [
+        ("idempotency_key", k.as_str()),
+        ("document_type", "surgery_extract"),
+        ("period_from", "2026-10-01"),
+        ("period_until", "2026-10-31"),
+        ("delivery", "in_clinic"),
+        ("clinic", "orlovsky"),
+    ];
+    let number: String = app
+        .post_form("/api/documents/send", &form)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let admin = app
+        .staff_client(server::demo::ADMIN_LOGIN, server::demo::ADMIN_PASSWORD)
+        .await;
+    let done = [
+        ("number", number.as_str()),
+        ("status", "done"),
+        ("comment", ""),
+    ];
+    let moved = app
+        .post_form_as(&admin, "/api/admin/requests/status", &done)
+        .await;
+    assert_eq!(
+        moved.status(),
+        StatusCode::OK,
+        "nothing to attach for a pick-up"
+    );
+    let mail = app.outbox().await;
+    let sent = mail.last().unwrap();
+    assert_eq!(sent.kind, "document_ready");
+    assert!(
+        sent.text_body.contains("Выписка (после операции)"),
+        "{}",
+        sent.text_body
+    );
+    assert!(
+        sent.text_body
+            .contains("Клиника на Орловском (Москва, Орловский пер., 7) с 26.11.2026"),
+        "{}",
+        sent.text_body
+    );
+}
