@@ -56,7 +56,6 @@ pub struct AppointmentView {
     /// `hh:mm`.
     pub time: String,
     pub duration_minutes: i32,
-    pub clinic_code: String,
     pub clinic_name: String,
     pub clinic_address: String,
     pub status: AppointmentStatus,
@@ -125,7 +124,6 @@ pub(crate) mod server {
             day: context.clinic.local_date(row.starts_at),
             time: local.get(11..).unwrap_or_default().to_owned(),
             duration_minutes: row.duration_minutes,
-            clinic_code: row.clinic_code,
             clinic_name: row.clinic_name,
             clinic_address: row.clinic_address,
             status,
