@@ -699,3 +699,73 @@ async fn a_document_to_pick_up_is_announced_with_the_clinic_its_address_and_the_
         sent.text_body
     );
 }
+
+#[tokio::test]
+async fn a_document_mail_whose_file_cannot_be_read_waits_and_carries_it_once_it_can() {
+    use base64::Engine as _;
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().to_path_buf();
+    let app = crate::helpers::spawn_app_with(|config| {
+        config.demo = true;
+        config.attachments = app::requests::attachments::AttachmentStore::Folder(path);
+    })
+    .await;
+    let admin = app
+        .staff_client(server::demo::ADMIN_LOGIN, server::demo::ADMIN_PASSWORD)
+        .await;
+    let number = certificate_in_progress(&app).await;
+    let pdf = pdf_with(lopdf::Dictionary::new());
+    upload(&app, &admin, &number, vec![("Справка.pdf", pdf.clone())]).await;
+    let done = [
+        ("number", number.as_str()),
+        ("status", "done"),
+        ("comment", ""),
+    ];
+    let moved = app
+        .post_form_as(&admin, "/api/admin/requests/status", &done)
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+
+    // The file is gone from its folder for a while: the attempt fails and
+    // the message waits, still naming the file.
+    let stored: String = with_db!(&app.db, pool => {
+        sqlx::query_scalar("SELECT stored_name FROM request_attachments ORDER BY id DESC LIMIT 1")
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    let file = folder.path().join(&stored);
+    let aside = folder.path().join("aside");
+    std::fs::rename(&file, &aside).unwrap();
+    app.deliver_mail().await;
+    let waiting = app
+        .outbox()
+        .await
+        .into_iter()
+        .find(|m| m.kind == "document_ready")
+        .unwrap();
+    assert_eq!(
+        (waiting.attempts, waiting.sent_at),
+        (1, None),
+        "{waiting:?}"
+    );
+    assert!(waiting.last_error.is_some_and(|e| e.contains("attachment")));
+
+    // Back in place, the next attempt carries the very bytes.
+    std::fs::rename(&aside, &file).unwrap();
+    app.clock.advance(chrono::Duration::minutes(5));
+    app.deliver_mail().await;
+    let sent = app
+        .outbox()
+        .await
+        .into_iter()
+        .find(|m| m.kind == "document_ready")
+        .unwrap();
+    assert!(sent.sent_at.is_some(), "{sent:?}");
+    let first_line = base64::engine::general_purpose::STANDARD.encode(&pdf[..57]);
+    let delivered = std::fs::read_dir(app.outbox.path())
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .any(|eml| eml.contains(&first_line));
+    assert!(delivered, "the PDF travelled with the retried message");
+}
