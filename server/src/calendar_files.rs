@@ -10,25 +10,13 @@ use app::mail::locale_of;
 use app::sections::calendar::ics::{calendar_of, Detail};
 use app::security::token_hash;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 
 /// How far back and ahead the feed reaches.
 const FEED_PAST: chrono::Duration = chrono::Duration::days(90);
 const FEED_AHEAD: chrono::Duration = chrono::Duration::days(2 * 366);
-
-/// `bytes` as a download named `file_name`, never cached.
-fn download(media_type: &'static str, file_name: &str, bytes: Vec<u8>) -> Response {
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
 
 fn failed(error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "a calendar file failed");
@@ -52,14 +40,18 @@ pub async fn memo(
                     "the memo of appointment {id} does not match its hash"
                 ));
             }
-            return download("application/pdf", "memo.pdf", pdf);
+            return crate::downloads::attachment("application/pdf", "memo.pdf", pdf);
         }
         Ok(None) => {}
         Err(error) => return failed(error),
     }
     match appointments::of_patient(&state.db, patient_id, &id).await {
         Ok(Some(row)) => match row.memo_text {
-            Some(text) => download("text/plain; charset=utf-8", "memo.txt", text.into_bytes()),
+            Some(text) => crate::downloads::attachment(
+                "text/plain; charset=utf-8",
+                "memo.txt",
+                text.into_bytes(),
+            ),
             None => StatusCode::NOT_FOUND.into_response(),
         },
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
@@ -86,7 +78,7 @@ pub async fn event(
                 locale,
                 &state.server.mail.message_id_domain,
             );
-            download(
+            crate::downloads::attachment(
                 "text/calendar; charset=utf-8",
                 "appointment.ics",
                 ics.into_bytes(),
@@ -128,7 +120,7 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Re
         Detail::TimeOnly
     };
     let ics = calendar_of(&rows, detail, locale, &state.server.mail.message_id_domain);
-    download(
+    crate::downloads::attachment(
         "text/calendar; charset=utf-8",
         "calendar.ics",
         ics.into_bytes(),

@@ -6,6 +6,7 @@ pub mod api;
 pub mod calendar_files;
 pub mod config;
 pub mod demo;
+pub mod downloads;
 pub mod error_page;
 pub mod events;
 pub mod health;

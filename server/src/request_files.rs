@@ -14,7 +14,7 @@ use app::error::AppError;
 use app::requests::attachments::{self, UploadedFile};
 use app::requests::engine::scope_of;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -126,26 +126,6 @@ fn unreadable(error: &axum::extract::multipart::MultipartError) -> &'static str 
     }
 }
 
-/// The file as a download: a name the server makes, its media type, never
-/// cached, never sniffed.
-fn download(number: &str, id: i64, media_type: &str, bytes: Vec<u8>) -> Response {
-    let name = attachments::download_name(number, id, media_type);
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(media_type) {
-        headers.insert(header::CONTENT_TYPE, value);
-    }
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
-}
-
 /// Who asks for a file, and from where.
 struct Reader {
     actor: Actor,
@@ -192,7 +172,8 @@ async fn serve(
         tracing::error!(%error, "a download could not be audited: not served");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
-    download(number, info.id, &info.media_type, bytes)
+    let name = attachments::download_name(number, info.id, &info.media_type);
+    crate::downloads::attachment(&info.media_type, &name, bytes)
 }
 
 /// `GET /requests/{number}/files/{id}`: the patient's own request only.
