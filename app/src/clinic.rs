@@ -22,9 +22,28 @@ pub struct ClinicInfo {
 }
 
 impl ClinicInfo {
+    fn offset(&self) -> chrono::Duration {
+        chrono::Duration::minutes(i64::from(self.utc_offset_minutes))
+    }
+
     /// The clinic's calendar date at `at`.
     pub fn local_date(&self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
-        (at + chrono::Duration::minutes(i64::from(self.utc_offset_minutes))).date_naive()
+        self.local_naive(at).date()
+    }
+
+    /// `at` on the clinic's wall clock.
+    pub fn local_naive(&self, at: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDateTime {
+        (at + self.offset()).naive_utc()
+    }
+
+    /// The instant the clinic's wall clock shows `local`.
+    pub fn instant_of(&self, local: chrono::NaiveDateTime) -> chrono::DateTime<chrono::Utc> {
+        local.and_utc() - self.offset()
+    }
+
+    /// The instant the clinic's calendar day `day` begins.
+    pub fn day_starts(&self, day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+        self.instant_of(day.and_time(chrono::NaiveTime::MIN))
     }
 
     /// `at` as the clinic's wall-clock time, `dd.mm.yyyy hh:mm`.

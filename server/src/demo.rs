@@ -307,13 +307,12 @@ async fn seed_mis_data(
     use app::db::referrals::{self, NewReferral};
 
     let today = context.clinic.local_date(now);
-    let offset = Duration::minutes(i64::from(context.clinic.utc_offset_minutes));
     // `days` from today at `hh:mm` in the clinic's time.
     let at = |days: i64, hour: u32, minute: u32| -> anyhow::Result<DateTime<Utc>> {
         let local = (today + Duration::days(days))
             .and_hms_opt(hour, minute, 0)
             .ok_or_else(|| anyhow::anyhow!("invalid demo time"))?;
-        Ok(local.and_utc() - offset)
+        Ok(context.clinic.instant_of(local))
     };
     let mut tx = context.db.begin_write().await?;
     for (mis_id, full_name, specialty) in [

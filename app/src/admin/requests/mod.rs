@@ -108,7 +108,7 @@ mod server {
     use crate::requests::engine;
     use crate::requests::kinds::RequestKind;
     use crate::write_unit::WriteUnit;
-    use chrono::{DateTime, Duration, NaiveDate, Utc};
+    use chrono::Duration;
 
     pub struct QueueFilter {
         pub kind: String,
@@ -143,11 +143,7 @@ mod server {
         let until = errors.check("until", filter_date(&filter.until)).flatten();
         let page = errors.check("page", page_number(&filter.page)).unwrap_or(1);
         errors.into_result()?;
-        // A day in the clinic's calendar, as the instant it starts.
-        let offset = Duration::minutes(i64::from(context.clinic.utc_offset_minutes));
-        let start_of = |day: NaiveDate| -> DateTime<Utc> {
-            day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - offset
-        };
+        let start_of = |day| context.clinic.day_starts(day);
         let patient = filter.patient.trim();
         let query = QueueQuery {
             kind: kind.map(|k| k.as_str().to_owned()),

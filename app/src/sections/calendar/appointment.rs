@@ -101,7 +101,6 @@ mod server {
         id: &str,
     ) -> Result<AppointmentGiven, AppError> {
         let now = context.clock.now();
-        let offset = chrono::Duration::minutes(i64::from(context.clinic.utc_offset_minutes));
         let appointment = appointments::of_patient(&context.db, patient_id, id.trim())
             .await?
             .map(|row| {
@@ -112,7 +111,7 @@ mod server {
                 };
                 let seen = AppointmentSeen {
                     appointment_id: row.mis_id,
-                    starts_at: (row.starts_at + offset).naive_utc(),
+                    starts_at: context.clinic.local_naive(row.starts_at),
                     with: row.doctor_name.or(row.study_type).unwrap_or_default(),
                     clinic: Some(ClinicChoice {
                         code: row.clinic_code,

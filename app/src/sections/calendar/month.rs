@@ -75,13 +75,8 @@ mod server {
         let now = context.clock.now();
         let today = context.clinic.local_date(now);
         let first = month_of(&month, today);
-        let offset = Duration::minutes(i64::from(context.clinic.utc_offset_minutes));
-        let start = first.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - offset;
-        let end = (first + Months::new(1))
-            .and_hms_opt(0, 0, 0)
-            .unwrap_or_default()
-            .and_utc()
-            - offset;
+        let start = context.clinic.day_starts(first);
+        let end = context.clinic.day_starts(first + Months::new(1));
         let in_month =
             appointments::of_patient_between(&context.db, patient.patient_id, start, end).await?;
         let mut list = if past {
