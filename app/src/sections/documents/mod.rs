@@ -123,8 +123,6 @@ fn DocumentFormLoader() -> impl IntoView {
     let locale = use_locale();
     let chosen = leptos_router::hooks::use_query_map()
         .with_untracked(|query| query.get("type").and_then(|t| DocumentType::parse(&t)));
-    let start = form_start(DocumentForm::NAME);
-    let options = Resource::new(|| (), |_| document_options());
     let current = move |t: DocumentType| (chosen == Some(t)).then_some("page");
     view! {
         <nav class="type-choice" aria-label=td_string!(locale, document.type_label)>
@@ -141,17 +139,27 @@ fn DocumentFormLoader() -> impl IntoView {
         </nav>
         {match chosen {
             None => view! { <p class="field-hint">{td_string!(locale, document.choose_type)}</p> }.into_any(),
-            Some(document_type) => view! {
-                <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match (start.await, options.await) {
-                            (Ok(start), Ok(options)) => view! { <DocumentFormView document_type start options/> }.into_any(),
-                            (Err(error), _) | (_, Err(error)) => view! { <LoadFailed error/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
-            }.into_any(),
+            Some(document_type) => view! { <ChosenDocumentForm document_type/> }.into_any(),
         }}
+    }
+}
+
+/// The chosen type's form, once what it offers and how it starts are
+/// loaded: only then, so the page of types alone reads nothing.
+#[component]
+fn ChosenDocumentForm(document_type: DocumentType) -> impl IntoView {
+    let locale = use_locale();
+    let start = form_start(DocumentForm::NAME);
+    let options = Resource::new(|| (), |_| document_options());
+    view! {
+        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match (start.await, options.await) {
+                    (Ok(start), Ok(options)) => view! { <DocumentFormView document_type start options/> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <LoadFailed error/> }.into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 
