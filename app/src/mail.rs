@@ -350,6 +350,34 @@ pub fn document_ready_message(
     )
 }
 
+/// «Готовы результаты анализов»: that results are ready, and where to see
+/// them — nothing of what they are or say.
+pub fn results_ready_message(
+    locale: Locale,
+    address_as: &str,
+    public_url: &str,
+    clinic: &ClinicInfo,
+) -> Message {
+    let link = format!(
+        "{}{}",
+        public_url.trim_end_matches('/'),
+        crate::sections::Section::Results.path()
+    );
+    compose(
+        "results_ready",
+        locale,
+        td_string!(locale, mail.results_subject).to_owned(),
+        address_as,
+        vec![
+            Part::Text(td_string!(locale, mail.results_lead).to_owned()),
+            Part::Link(td_string!(locale, mail.results_link).to_owned(), link),
+            Part::Text(td_string!(locale, mail.status_opt_out).to_owned()),
+        ],
+        clinic,
+        false,
+    )
+}
+
 /// Queues `message` for `recipient` in the caller's transaction, under a new
 /// Message-ID that stays the same across delivery attempts: its id in the
 /// outbox.

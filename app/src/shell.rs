@@ -14,8 +14,10 @@ use crate::sections::booking::BookingPage;
 use crate::sections::calendar::{AppointmentPage, CalendarPage};
 use crate::sections::documents::DocumentsPage;
 use crate::sections::feedback::FeedbackPage;
+use crate::sections::finance::FinancePage;
 use crate::sections::home_visit::HomeVisitPage;
 use crate::sections::referrals::ReferralsPage;
+use crate::sections::results::{ResultPage, ResultsPage, TrendPage};
 use crate::sections::settings::SettingsPage;
 use crate::sections::{Section, SectionNotBuilt};
 use leptos::prelude::*;
@@ -140,11 +142,13 @@ fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment(Section::Calendar.slug()) view=CalendarPage/>
             <Route path=(StaticSegment(Section::Calendar.slug()), ParamSegment("id")) view=AppointmentPage/>
             <Route path=StaticSegment(Section::Referrals.slug()) view=ReferralsPage/>
-            <Route path=StaticSegment(Section::Results.slug()) view=|| view! { <SectionNotBuilt section=Section::Results/> }/>
+            <Route path=StaticSegment(Section::Results.slug()) view=ResultsPage/>
+            <Route path=(StaticSegment(Section::Results.slug()), StaticSegment("trends"), ParamSegment("code")) view=TrendPage/>
+            <Route path=(StaticSegment(Section::Results.slug()), ParamSegment("id")) view=ResultPage/>
             <Route path=StaticSegment(Section::HomeVisit.slug()) view=HomeVisitPage/>
             <Route path=StaticSegment(Section::News.slug()) view=|| view! { <SectionNotBuilt section=Section::News/> }/>
             <Route path=StaticSegment(Section::Promotions.slug()) view=|| view! { <SectionNotBuilt section=Section::Promotions/> }/>
-            <Route path=StaticSegment(Section::Finance.slug()) view=|| view! { <SectionNotBuilt section=Section::Finance/> }/>
+            <Route path=StaticSegment(Section::Finance.slug()) view=FinancePage/>
             <Route path=StaticSegment(Section::Requests.slug()) view=RequestsPage/>
             <Route path=(StaticSegment(Section::Requests.slug()), ParamSegment("number")) view=RequestPage/>
             <Route path=StaticSegment(Section::Settings.slug()) view=SettingsPage/>

@@ -15,7 +15,7 @@ test("the demo patient signs in, is greeted by name, and signs out for good", as
   await open(page, "/");
   await expect(page).toHaveURL("/login");
   await signIn(page);
-  await expect(page.getByText(DEMO.addressAs)).toBeVisible();
+  await expect(page.getByText(DEMO.addressAs, { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Выйти" }).click();
   await expect(page).toHaveURL("/login");
   await open(page, "/settings");
@@ -95,7 +95,7 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
 
   await page.getByRole("link", { name: "Войти" }).click();
   await signIn(page, login, password);
-  await expect(page.getByText("Мария Ивановна")).toBeVisible();
+  await expect(page.getByText("Мария Ивановна", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Выйти" }).click();
   await expect(page).toHaveURL("/login");
 
@@ -132,7 +132,7 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
   await page.getByRole("button", { name: "Войти" }).click();
   await expect(page.getByRole("alert")).toHaveText("Неверный логин или пароль.");
   await signIn(page, login, newPassword);
-  await expect(page.getByText("Мария Ивановна")).toBeVisible();
+  await expect(page.getByText("Мария Ивановна", { exact: true })).toBeVisible();
 });
 
 test("pages run under the nonce CSP without a single violation", async ({ page }) => {

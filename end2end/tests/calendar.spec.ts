@@ -1,5 +1,5 @@
-import { APIRequestContext, expect, Page, request, test } from "@playwright/test";
-import { hydrated, open, signIn, STAFF, staffPage } from "./helpers";
+import { expect, request, test } from "@playwright/test";
+import { hydrated, mis, misToken, open, signIn, STAFF, staffPage } from "./helpers";
 
 /**
  * «Календарь событий» and «Действующие направления» fed by the MIS: an
@@ -7,20 +7,6 @@ import { hydrated, open, signIn, STAFF, staffPage } from "./helpers";
  * speaks for the MIS with its token — a client with no cookies, as a
  * server would call.
  */
-
-/** An MIS client made in «Интеграция с МИС»: its token, shown once. */
-async function misToken(page: Page): Promise<string> {
-  await open(page, "/admin/integration");
-  await page.getByLabel("Название системы").fill(`МИС e2e ${Date.now()}`);
-  await page.getByRole("button", { name: "Создать" }).click();
-  const token = page.locator("[data-output-field=token]");
-  await expect(token).toHaveText(/^mis_[0-9a-f]{64}$/);
-  return (await token.textContent()) ?? "";
-}
-
-async function mis(baseURL: string, token: string): Promise<APIRequestContext> {
-  return request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
-}
 
 /** `days` from now at 14:00 Moscow time, as the MIS writes instants. */
 function moscowAt(days: number): { iso: string; day: string } {

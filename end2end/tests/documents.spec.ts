@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import { expect, test } from "@playwright/test";
-import { hydrated, Mail, mailTo, open, signIn, STAFF, staffPage } from "./helpers";
+import { finishWithFile, hydrated, Mail, mailTo, open, signIn, STAFF, staffPage } from "./helpers";
 
 const MAIL_API = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? "3380"}`;
 
@@ -66,14 +66,7 @@ test("the operator attaches the finished PDF and marks it done: it arrives by ma
   expect(number).not.toBe("");
 
   const staff = await staffPage(browser, STAFF.admin);
-  await open(staff, `/admin/requests/${encodeURIComponent(number)}`);
-  await staff.getByLabel("Готовый документ (PDF)").setInputFiles({ name: "Копия карты.pdf", mimeType: "application/pdf", buffer: pdf });
-  await staff.getByRole("button", { name: "Прикрепить" }).click();
-  await expect(staff.getByText("Прикреплено файлов: 1")).toBeVisible();
-  await hydrated(staff);
-  await staff.getByLabel("Новый статус").selectOption({ label: "Выполнена" });
-  await staff.getByRole("button", { name: "Изменить статус" }).click();
-  await expect(staff.getByRole("heading", { level: 1 })).toContainText("Выполнена");
+  await finishWithFile(staff, number, "Копия карты.pdf", pdf);
 
   const mail = (await mailTo("anna.smirnova@example.ru", new RegExp(`${number}: документ готов`))) as Mail & {
     id: string;

@@ -1,4 +1,4 @@
-import { Browser, expect, Page } from "@playwright/test";
+import { APIRequestContext, Browser, expect, Page, request } from "@playwright/test";
 
 /** The «Главное меню» of SECTIONS.md, in order, with the routes. */
 export const MENU: Array<[string, string]> = [
@@ -17,7 +17,7 @@ export const MENU: Array<[string, string]> = [
 ];
 
 /** The sections that work; the others say they are being prepared. */
-export const BUILT = ["/booking", "/documents", "/calendar", "/referrals", "/home-visit", "/requests", "/settings", "/feedback"];
+export const BUILT = ["/booking", "/documents", "/calendar", "/referrals", "/results", "/home-visit", "/finance", "/requests", "/settings", "/feedback"];
 
 /**
  * How long hydration may take: a fresh browser context compiles the debug
@@ -96,4 +96,30 @@ export async function mailTo(address: string, subject: RegExp): Promise<Mail> {
     )
     .toBe(true);
   return found as Mail;
+}
+
+/** An MIS client made in «Интеграция с МИС»: its token, shown once. */
+export async function misToken(page: Page): Promise<string> {
+  await open(page, "/admin/integration");
+  await page.getByLabel("Название системы").fill(`МИС e2e ${Date.now()}`);
+  await page.getByRole("button", { name: "Создать" }).click();
+  const token = page.locator("[data-output-field=token]");
+  await expect(token).toHaveText(/^mis_[0-9a-f]{64}$/);
+  return (await token.textContent()) ?? "";
+}
+
+export async function mis(baseURL: string, token: string): Promise<APIRequestContext> {
+  return request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+}
+
+/** Staff attach `pdf` to the request as `name` and mark it «Выполнена». */
+export async function finishWithFile(staff: Page, number: string, name: string, pdf: Buffer) {
+  await open(staff, `/admin/requests/${encodeURIComponent(number)}`);
+  await staff.getByLabel("Готовый документ (PDF)").setInputFiles({ name, mimeType: "application/pdf", buffer: pdf });
+  await staff.getByRole("button", { name: "Прикрепить" }).click();
+  await expect(staff.getByText("Прикреплено файлов: 1")).toBeVisible();
+  await hydrated(staff);
+  await staff.getByLabel("Новый статус").selectOption({ label: "Выполнена" });
+  await staff.getByRole("button", { name: "Изменить статус" }).click();
+  await expect(staff.getByRole("heading", { level: 1 })).toContainText("Выполнена");
 }

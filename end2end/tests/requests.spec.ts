@@ -224,7 +224,7 @@ test("the demo's requests for documents and for a radiology report open with the
   await expect(page.getByText("На e-mail из дополнительного соглашения")).toBeVisible();
   await open(page, "/requests?kind=radiology_report");
   await page.locator(".request-item a").click();
-  await expect(page.getByText("МРТ коленного сустава")).toBeVisible();
+  await expect(page.getByText("МРТ, коленный сустав")).toBeVisible();
 
   const admin = await staffPage(browser, STAFF.admin);
   for (const [kind, department] of [["document", "Медицинский архив"], ["radiology_report", "Отделение лучевой диагностики"]]) {

@@ -265,6 +265,8 @@ pub async fn seed(context: &ServerContext) -> anyhow::Result<Seeded> {
         ),
     };
     seed_mis_data(context, patient_id, now).await?;
+    seed_results(context, patient_id, now).await?;
+    seed_balances(context, patient_id, now).await?;
     // The demo's history is not news: nobody is mailed about it.
     set_status_mail(context, patient_id, false).await?;
     seed_requests(context, &people, now).await?;
@@ -493,6 +495,308 @@ async fn seed_mis_data(
     Ok(())
 }
 
+/// A demo lab panel: its MIS id, days before today it was taken, the
+/// panel, and its values (code, name, value, unit, low, high).
+type DemoPanel = (
+    &'static str,
+    i64,
+    &'static str,
+    Vec<(
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static str,
+    )>,
+);
+
+/// A year of the demo patient's lab results — panels repeated so trends
+/// show, one value out of range, one order still in progress — and two
+/// radiology studies, one with its report ready. Each order is written as
+/// the MIS would have pushed it the day after it was taken; the patient
+/// last looked at their results five days ago, so the newest is new.
+async fn seed_results(
+    context: &ServerContext,
+    patient_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use app::db::results::{self, NewAnalyte, NewLabOrder, NewStudy};
+    let today = context.clinic.local_date(now);
+    let cbc = |hgb, wbc, plt, esr| {
+        vec![
+            ("HGB", "Гемоглобин", hgb, "г/л", "120", "140"),
+            ("WBC", "Лейкоциты", wbc, "×10⁹/л", "4.0", "9.0"),
+            ("PLT", "Тромбоциты", plt, "×10⁹/л", "150", "400"),
+            ("ESR", "СОЭ", esr, "мм/ч", "2", "15"),
+        ]
+    };
+    let chemistry = |glu, chol, alt| {
+        vec![
+            ("GLU", "Глюкоза", glu, "ммоль/л", "3.9", "6.1"),
+            ("CHOL", "Холестерин общий", chol, "ммоль/л", "", "5.2"),
+            ("ALT", "АЛТ", alt, "Ед/л", "", "33"),
+        ]
+    };
+    let thyroid = |tsh, ft4| {
+        vec![
+            ("TSH", "ТТГ", tsh, "мЕд/л", "0.4", "4.0"),
+            ("FT4", "Т4 свободный", ft4, "пмоль/л", "9.0", "19.0"),
+        ]
+    };
+    let panels: Vec<DemoPanel> = vec![
+        (
+            "L-5001",
+            340,
+            "Общий анализ крови",
+            cbc("128", "5.6", "245", "8"),
+        ),
+        (
+            "L-5002",
+            300,
+            "Биохимический анализ крови",
+            chemistry("5.1", "4.90", "21"),
+        ),
+        (
+            "L-5003",
+            250,
+            "Общий анализ крови",
+            cbc("131", "6.1", "230", "10"),
+        ),
+        (
+            "L-5004",
+            200,
+            "Гормоны щитовидной железы",
+            thyroid("2.35", "13.2"),
+        ),
+        (
+            "L-5005",
+            160,
+            "Общий анализ крови",
+            cbc("125", "7.2", "262", "12"),
+        ),
+        (
+            "L-5006",
+            160,
+            "Биохимический анализ крови",
+            chemistry("5.4", "5.10", "25"),
+        ),
+        (
+            "L-5007",
+            70,
+            "Общий анализ крови",
+            cbc("129", "5.9", "251", "9"),
+        ),
+        (
+            "L-5008",
+            30,
+            "Биохимический анализ крови",
+            chemistry("5.3", "5.90", "28"),
+        ),
+        (
+            "L-5009",
+            30,
+            "Гормоны щитовидной железы",
+            thyroid("2.10", "12.8"),
+        ),
+        (
+            "L-5010",
+            3,
+            "Общий анализ крови",
+            cbc("134", "6.4", "238", "7"),
+        ),
+    ];
+    let mut tx = context.db.begin_write().await?;
+    for (mis_id, days_ago, panel, values) in &panels {
+        let taken_on = today - Duration::days(*days_ago);
+        let analytes = values
+            .iter()
+            .map(|(code, name, value, unit, low, high)| NewAnalyte {
+                code,
+                name,
+                value_number: Some(value),
+                value_text: None,
+                unit: Some(unit),
+                reference_low: (!low.is_empty()).then_some(*low),
+                reference_high: (!high.is_empty()).then_some(*high),
+                reference_text: None,
+                flag: (*code == "CHOL" && *value == "5.90").then_some("high"),
+            })
+            .collect();
+        let content_sha256 = app::security::sha256_hex(format!("{mis_id}{values:?}").as_bytes());
+        results::upsert_order(
+            &mut tx,
+            &NewLabOrder {
+                mis_id,
+                patient_id,
+                taken_on,
+                lab: "Лаборатория ЕМС",
+                panel,
+                ready: true,
+                pdf: None,
+                content_sha256: &content_sha256,
+                analytes,
+            },
+            now - Duration::days(days_ago - 1),
+        )
+        .await?;
+    }
+    results::upsert_order(
+        &mut tx,
+        &NewLabOrder {
+            mis_id: "L-5011",
+            patient_id,
+            taken_on: today - Duration::days(1),
+            lab: "Лаборатория ЕМС",
+            panel: "Витамин D (25-OH)",
+            ready: false,
+            pdf: None,
+            content_sha256: "demo-in-progress",
+            analytes: vec![NewAnalyte {
+                code: "VITD",
+                name: "25-OH витамин D",
+                value_number: None,
+                value_text: Some("в работе"),
+                unit: Some("нг/мл"),
+                reference_low: Some("30"),
+                reference_high: Some("100"),
+                reference_text: None,
+                flag: None,
+            }],
+        },
+        now,
+    )
+    .await?;
+    // One urine test: values in words.
+    results::upsert_order(
+        &mut tx,
+        &NewLabOrder {
+            mis_id: "L-5012",
+            patient_id,
+            taken_on: today - Duration::days(250),
+            lab: "Лаборатория ЕМС",
+            panel: "Общий анализ мочи",
+            ready: true,
+            pdf: None,
+            content_sha256: "demo-urine",
+            analytes: vec![
+                NewAnalyte {
+                    code: "U-COLOR",
+                    name: "Цвет",
+                    value_number: None,
+                    value_text: Some("соломенно-жёлтый"),
+                    unit: None,
+                    reference_low: None,
+                    reference_high: None,
+                    reference_text: Some("соломенно-жёлтый"),
+                    flag: None,
+                },
+                NewAnalyte {
+                    code: "U-PRO",
+                    name: "Белок",
+                    value_number: None,
+                    value_text: Some("не обнаружен"),
+                    unit: None,
+                    reference_low: None,
+                    reference_high: None,
+                    reference_text: Some("не обнаружен"),
+                    flag: None,
+                },
+            ],
+        },
+        now - Duration::days(249),
+    )
+    .await?;
+    let orlovsky = clinics::id_of(&mut tx, "orlovsky")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo clinic missing"))?;
+    let spir = clinics::id_of(&mut tx, "spir")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo clinic missing"))?;
+    for (mis_id, clinic_id, days_ago, modality, area, report_ready) in [
+        ("S-3001", orlovsky, 45, "МРТ", "коленный сустав", true),
+        (
+            "S-3002",
+            spir,
+            2,
+            "Рентгенография",
+            "органы грудной клетки",
+            false,
+        ),
+    ] {
+        results::upsert_study(
+            &mut tx,
+            &NewStudy {
+                mis_id,
+                patient_id,
+                clinic_id,
+                performed_on: today - Duration::days(days_ago),
+                modality,
+                area,
+                report_ready,
+            },
+            now,
+        )
+        .await?;
+    }
+    results::mark_seen(&mut tx, patient_id, now - Duration::days(5)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The demo patient's deposit and debt: one account, two unpaid invoices
+/// and a paid one, as of the clinic's books three days ago.
+async fn seed_balances(
+    context: &ServerContext,
+    patient_id: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use app::db::finance::{self, NewBalance, NewInvoice, NewPayerAccount};
+    use app::domain::Money;
+    let today = context.clinic.local_date(now);
+    let money = |text| Money::parse(text).ok_or_else(|| anyhow::anyhow!("demo amount {text}"));
+    let mut tx = context.db.begin_write().await?;
+    finance::upsert(
+        &mut tx,
+        &NewBalance {
+            patient_id,
+            books_on: today - Duration::days(3),
+            third_party_payer: false,
+            content_sha256: "demo-balances",
+            accounts: vec![NewPayerAccount {
+                mis_id: "ACC-1",
+                name: "Личный счёт",
+                deposit: money("15000.00")?,
+                debt: money("4350.50")?,
+                invoices: vec![
+                    NewInvoice {
+                        number: "СЧ-2026-0412",
+                        issued_on: today - Duration::days(20),
+                        amount: money("2350.50")?,
+                        paid: false,
+                    },
+                    NewInvoice {
+                        number: "СЧ-2026-0398",
+                        issued_on: today - Duration::days(35),
+                        amount: money("2000.00")?,
+                        paid: false,
+                    },
+                    NewInvoice {
+                        number: "СЧ-2026-0301",
+                        issued_on: today - Duration::days(80),
+                        amount: money("5600.00")?,
+                        paid: true,
+                    },
+                ],
+            }],
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn set_status_mail(context: &ServerContext, patient_id: i64, on: bool) -> anyhow::Result<()> {
     let mut tx = context.db.begin_write().await?;
     accounts::set_status_mail(&mut tx, patient_id, on).await?;
@@ -603,9 +907,9 @@ async fn seed_requests(
     ));
     requests.push((
         RequestContent::RadiologyReport(RadiologyReportContent {
-            study_id: "demo-study-1".into(),
-            study: "МРТ коленного сустава".into(),
-            study_date: today - Duration::days(5),
+            study_id: "S-3001".into(),
+            study: "МРТ, коленный сустав".into(),
+            study_date: today - Duration::days(45),
         }),
         Vec::new(),
         now - Duration::days(1) + Duration::hours(3),

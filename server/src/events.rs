@@ -11,7 +11,7 @@
 use crate::startup::AppState;
 use app::auth::{Kind, SignedIn};
 use app::db::{sessions, Db};
-use app::requests::events::{RequestEvent, RequestEvents, CHANNEL};
+use app::requests::events::{RequestEvent, RequestEvents, CHANNEL, RESULTS_READY};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -58,10 +58,11 @@ impl Follow {
             tokio::select! {
                 received = self.receiver.recv() => match received {
                     Ok(event) if event.patient_id == self.patient_id => {
-                        let data = serde_json::json!({
-                            "number": event.number,
-                            "status": event.status,
-                        });
+                        let data = if event.status == RESULTS_READY {
+                            serde_json::json!({ "number": "", "status": null, "results": true })
+                        } else {
+                            serde_json::json!({ "number": event.number, "status": event.status })
+                        };
                         return Some((Ok(Event::default().data(data.to_string())), self));
                     }
                     Ok(_) => {}

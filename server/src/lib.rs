@@ -12,6 +12,8 @@ pub mod events;
 pub mod health;
 pub mod mail;
 pub mod request_files;
+pub mod result_files;
+pub mod result_pdf;
 pub mod security;
 pub mod site_files;
 pub mod startup;

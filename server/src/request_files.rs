@@ -35,7 +35,8 @@ pub fn routes(attachment_max_bytes: usize) -> Router<AppState> {
         .route("/requests/{number}/files/{id}", get(patient_download))
 }
 
-fn origin_of(headers: &HeaderMap, ip: Option<Extension<ClientIp>>) -> Origin {
+/// Where a download was asked from, for the audit log.
+pub(crate) fn origin_of(headers: &HeaderMap, ip: Option<Extension<ClientIp>>) -> Origin {
     Origin {
         ip: ip.map(|Extension(ip)| ip.0.to_string()).unwrap_or_default(),
         request_id: headers

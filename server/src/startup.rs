@@ -344,6 +344,10 @@ fn router(state: AppState) -> Router {
         .route("/calendar/feed/{file}", get(calendar_files::feed))
         .route("/calendar/{id}/memo", get(calendar_files::memo))
         .route("/calendar/{id}/event.ics", get(calendar_files::event))
+        .route(
+            "/results/{id}/result.pdf",
+            get(crate::result_files::result_pdf),
+        )
         .merge(crate::request_files::routes(
             state.server.attachment_max_bytes,
         ))

@@ -125,6 +125,25 @@ pub async fn of_patient_between(
     })
 }
 
+/// The patient's next booked appointment that has not begun at `now`.
+pub async fn next_of_patient(
+    db: &Db,
+    patient_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Appointment>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE a.patient_id = $1 AND a.starts_at > $2 AND a.status = 'booked' \
+         ORDER BY a.starts_at, a.id LIMIT 1"
+    );
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(patient_id)
+            .bind(now)
+            .fetch_optional(pool)
+            .await
+    })
+}
+
 /// The patient's appointment with this MIS id.
 pub async fn of_patient(
     db: &Db,

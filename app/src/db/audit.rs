@@ -53,6 +53,8 @@ pub enum Action {
     MisRequestsRead,
     CalendarFeedCreated,
     CalendarFeedRevoked,
+    /// A patient downloaded a lab result as PDF.
+    ResultDownloaded,
 }
 
 impl Action {
@@ -97,6 +99,7 @@ impl Action {
             Action::MisRequestsRead => "mis_requests_read",
             Action::CalendarFeedCreated => "calendar_feed_created",
             Action::CalendarFeedRevoked => "calendar_feed_revoked",
+            Action::ResultDownloaded => "result_downloaded",
         }
     }
 }

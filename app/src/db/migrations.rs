@@ -36,6 +36,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     4 "0004_request_model.sql" "request model",
     5 "0005_mis.sql" "mis",
     6 "0006_mail_attachments.sql" "mail attachments",
+    7 "0007_results_finance.sql" "results and finance",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

@@ -266,6 +266,26 @@ pub async fn of_patient(
     })
 }
 
+/// The patient's open requests (sent, accepted, in progress), most
+/// recently changed first, at most `limit`.
+pub async fn open_of_patient(
+    db: &Db,
+    patient_id: i64,
+    limit: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let sql = format!(
+        "{SELECT} WHERE r.patient_id = $1 AND r.status IN ('sent', 'accepted', 'in_progress') \
+         ORDER BY r.updated_at DESC, r.id DESC LIMIT $2"
+    );
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(patient_id)
+            .bind(limit)
+            .fetch_all(pool)
+            .await
+    })
+}
+
 /// The request with this number, if it is this patient's.
 pub async fn of_patient_by_number(
     db: &Db,

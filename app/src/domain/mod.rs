@@ -2,6 +2,7 @@
 //! so a form and its server function apply the same rule and show the same
 //! message.
 
+mod decimal;
 mod device;
 mod email;
 mod inn;
@@ -13,6 +14,7 @@ pub mod request;
 mod staff_role;
 mod text;
 
+pub use decimal::{Decimal, Money};
 pub use device::device_label;
 pub use email::Email;
 pub use inn::Inn;

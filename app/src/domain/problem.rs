@@ -52,6 +52,9 @@ pub enum Problem {
     /// A referral that is not the patient's, has expired or been used, or
     /// is for a lab test.
     ReferralNotBookable,
+    /// A radiology report asked for before it is ready, or of a study
+    /// that is not the patient's.
+    ReportNotReady,
     InnNotDigits,
     InnLength,
     InnChecksum,
@@ -119,6 +122,7 @@ impl Problem {
             Problem::AlreadyRequested => td_string!(locale, problem.already_requested),
             Problem::AppointmentClosed => td_string!(locale, problem.appointment_closed),
             Problem::ReferralNotBookable => td_string!(locale, problem.referral_not_bookable),
+            Problem::ReportNotReady => td_string!(locale, problem.report_not_ready),
             Problem::InnNotDigits => td_string!(locale, problem.inn_not_digits),
             Problem::InnLength => td_string!(locale, problem.inn_length),
             Problem::InnChecksum => td_string!(locale, problem.inn_checksum),

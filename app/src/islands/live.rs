@@ -59,7 +59,9 @@ mod browser {
                     ours.set_inner_html(&fresh);
                 }
             }
-            if let Some(status) = news.status {
+            if news.results {
+                notice.set(td_string!(locale, results.news).to_owned());
+            } else if let Some(status) = news.status {
                 notice.set(format!(
                     "{} {}: {}",
                     td_string!(locale, request.changed),

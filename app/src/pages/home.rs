@@ -1,16 +1,239 @@
-//! «Главная»: the start page. Its summary cards arrive with the sections they
-//! summarise; until then it says what will appear here.
+//! «Главная»: the first page after sign-in. It greets the patient by «Как
+//! к Вам обращаться» and shows at a glance, each as a card linking to its
+//! section: the next appointment with its clinic and memo, the results
+//! that became ready since the patient last looked, the open requests with
+//! their statuses, the balance — and one click to send a booking. Every
+//! card says plainly when it has nothing to show.
+//!
+//! It stays fast whatever the patient's history: a fixed handful of
+//! queries, each bounded by an index and a limit, run at once.
 
+use crate::domain::request::day_text;
+use crate::error::AppError;
 use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::layout::PageTitle;
+use crate::pages::LoadFailed;
+use crate::requests::{RequestList, RequestSummary};
+use crate::sections::calendar::AppointmentView;
+use crate::sections::finance::FinanceView;
+use crate::sections::results::OrderSummary;
+use crate::sections::Section;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// What «Главная» shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeSummary {
+    pub address_as: String,
+    pub next_appointment: Option<AppointmentView>,
+    pub new_results: Vec<OrderSummary>,
+    pub open_requests: Vec<RequestSummary>,
+    pub balance: Option<FinanceView>,
+}
+
+#[server(endpoint = "home/summary")]
+pub async fn my_home() -> Result<HomeSummary, AppError> {
+    crate::context::reply(server::my_home().await)
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::HomeSummary;
+    use crate::context::{current_patient, server_context};
+    use crate::db::{appointments, finance, requests, results};
+    use crate::domain::Money;
+    use crate::error::AppError;
+    use crate::requests::engine;
+    use crate::sections::calendar::server::view_of;
+    use crate::sections::finance::FinanceView;
+    use crate::sections::results::server::summary_of;
+
+    /// How many new results and open requests the cards list.
+    const CARD_ITEMS: i64 = 3;
+
+    pub async fn my_home() -> Result<HomeSummary, AppError> {
+        let context = server_context()?;
+        let patient = current_patient()?;
+        let (db, id, now) = (&context.db, patient.patient_id, context.clock.now());
+        // Independent reads, all at once: the page waits for the slowest,
+        // not for their sum.
+        let (next, seen, open, totals) = tokio::join!(
+            appointments::next_of_patient(db, id, now),
+            results::seen_at(db, id),
+            requests::open_of_patient(db, id, CARD_ITEMS),
+            finance::totals(db, id),
+        );
+        let seen = seen?;
+        let new_results = results::ready_since(db, id, seen, CARD_ITEMS).await?;
+        Ok(HomeSummary {
+            address_as: patient.address_as.clone(),
+            next_appointment: next?.map(|row| view_of(&context, row)).transpose()?,
+            new_results: new_results
+                .into_iter()
+                .map(|row| summary_of(row, seen))
+                .collect(),
+            open_requests: open?
+                .iter()
+                .map(|row| engine::summary(&context, row))
+                .collect::<Result<_, _>>()?,
+            balance: totals?.map(|t| FinanceView {
+                books_on: t.books_on,
+                third_party_payer: t.third_party_payer,
+                deposit: Money(t.deposit_kopecks),
+                debt: Money(t.debt_kopecks),
+                accounts: Vec::new(),
+            }),
+        })
+    }
+}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let locale = use_locale();
+    let summary = Resource::new(|| (), |_| my_home());
     view! {
         <PageTitle text=Signal::derive(move || td_string!(locale, menu.home))/>
-        <p class="lead">{td_string!(locale, section.home_intro)}</p>
+        <Suspense fallback=move || view! { <p class="skeleton">{td_string!(locale, settings.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Ok(summary) => view! { <Cards summary/> }.into_any(),
+                    Err(error) => view! { <LoadFailed error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Cards(summary: HomeSummary) -> impl IntoView {
+    let locale = use_locale();
+    let greeting = crate::texts::fill(
+        td_string!(locale, home.greeting),
+        &[("name", &summary.address_as)],
+    );
+    view! {
+        <p class="lead greeting">{greeting}</p>
+        <p><a class="button primary" href=Section::Booking.path()>{td_string!(locale, home.book)}</a></p>
+        <div class="home-cards">
+            <NextVisitCard appointment=summary.next_appointment/>
+            <NewResultsCard results=summary.new_results/>
+            <OpenRequestsCard requests=summary.open_requests/>
+            <BalanceCard balance=summary.balance/>
+        </div>
+    }
+}
+
+/// A card: its title links to the section.
+#[component]
+fn Card(
+    id: &'static str,
+    title: &'static str,
+    section: Section,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="card home-card" aria-labelledby=id>
+            <h2 id=id><a href=section.path()>{title}</a></h2>
+            {children()}
+        </section>
+    }
+}
+
+#[component]
+fn NextVisitCard(appointment: Option<AppointmentView>) -> impl IntoView {
+    let locale = use_locale();
+    let body = match appointment {
+        None => view! {
+            <p class="empty">{td_string!(locale, home.no_visit)}</p>
+        }
+        .into_any(),
+        Some(a) => {
+            let path = a.path();
+            let memo = a.memo_text.is_some() || a.memo_pdf;
+            view! {
+                <p class="home-visit-when"><a href=path.clone()>{day_text(a.day)} " " {a.time.clone()}</a></p>
+                <p>{a.with.clone()} {a.specialty.clone().map(|s| format!(", {s}"))}</p>
+                <p class="field-hint">{a.clinic_name.clone()} ", " {a.clinic_address.clone()}</p>
+                {memo.then(|| view! {
+                    <p><a href=format!("{path}/memo") download>{td_string!(locale, calendar.memo_download)}</a></p>
+                })}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <Card id="home-visit" title=td_string!(locale, home.next_visit) section=Section::Calendar>
+            {body}
+        </Card>
+    }
+}
+
+#[component]
+fn NewResultsCard(results: Vec<OrderSummary>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Card id="home-results" title=td_string!(locale, home.new_results) section=Section::Results>
+            {if results.is_empty() {
+                view! { <p class="empty">{td_string!(locale, home.no_new_results)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain-list">
+                        {results.into_iter().map(|r| view! {
+                            <li>
+                                <a href=r.path()>{r.panel.clone()}</a>
+                                " · " {day_text(r.taken_on)}
+                                {(r.flagged > 0).then(|| view! {
+                                    " " <span class="mark high">"! " {td_string!(locale, home.has_flagged)}</span>
+                                })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </Card>
+    }
+}
+
+#[component]
+fn OpenRequestsCard(requests: Vec<RequestSummary>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Card id="home-requests" title=td_string!(locale, home.open_requests) section=Section::Requests>
+            {if requests.is_empty() {
+                view! { <p class="empty">{td_string!(locale, home.no_open_requests)}</p> }.into_any()
+            } else {
+                view! { <RequestList requests/> }.into_any()
+            }}
+        </Card>
+    }
+}
+
+#[component]
+fn BalanceCard(balance: Option<FinanceView>) -> impl IntoView {
+    let locale = use_locale();
+    let body = match balance {
+        None => view! { <p class="empty">{td_string!(locale, finance.none)}</p> }.into_any(),
+        Some(b) if b.third_party_payer => view! {
+            <p class="amount">{b.balance().text(locale)}</p>
+            <p class="field-hint">{td_string!(locale, finance.lag)}</p>
+        }
+        .into_any(),
+        Some(b) => view! {
+            <dl class="facts">
+                <dt>{td_string!(locale, finance.deposit)}</dt>
+                <dd class="amount">{b.deposit.text(locale)}</dd>
+                <dt>{td_string!(locale, finance.debt)}</dt>
+                <dd class="amount">{b.debt.text(locale)}</dd>
+            </dl>
+            <p class="field-hint">{td_string!(locale, finance.lag)}</p>
+        }
+        .into_any(),
+    };
+    view! {
+        <Card id="home-balance" title=td_string!(locale, home.balance) section=Section::Finance>
+            {body}
+        </Card>
     }
 }

@@ -441,32 +441,62 @@ pub async fn move_request(
     unit.commit().await
 }
 
-/// The request for documents `row` is, when it is being marked done.
-fn finished_document(
-    row: &RequestRow,
-    to: RequestStatus,
-) -> Result<Option<super::kinds::document::DocumentRequest>, AppError> {
+/// A document a request delivers once it is done: how it reaches the
+/// patient, what it is, and where it waits when picked up.
+struct Deliverable {
+    delivery: super::kinds::document::DocumentDelivery,
+    document: DocumentName,
+    clinic: Option<super::kinds::ClinicChoice>,
+}
+
+/// What a delivered document is called in the mail.
+enum DocumentName {
+    Document(super::kinds::document::DocumentType),
+    RadiologyReport,
+}
+
+impl DocumentName {
+    fn label(&self, locale: crate::i18n::Locale) -> &'static str {
+        match self {
+            DocumentName::Document(document) => document.label(locale),
+            DocumentName::RadiologyReport => RequestKind::RadiologyReport.label(locale),
+        }
+    }
+}
+
+/// The document request `row` delivers, when it is being marked done: a
+/// request for documents, or for a radiology report (which goes to the
+/// agreement's e-mail only).
+fn finished_document(row: &RequestRow, to: RequestStatus) -> Result<Option<Deliverable>, AppError> {
+    use super::kinds::document::{DocumentContent, DocumentDelivery};
     if to != RequestStatus::Done {
         return Ok(None);
     }
     Ok(match content_of(row)? {
-        RequestContent::Document(super::kinds::document::DocumentContent::V2(request)) => {
-            Some(request)
-        }
+        RequestContent::Document(DocumentContent::V2(request)) => Some(Deliverable {
+            delivery: request.delivery,
+            document: DocumentName::Document(request.wanted.document_type()),
+            clinic: request.clinic,
+        }),
+        RequestContent::RadiologyReport(_) => Some(Deliverable {
+            delivery: DocumentDelivery::Email,
+            document: DocumentName::RadiologyReport,
+            clinic: None,
+        }),
         _ => None,
     })
 }
 
 /// Tells the patient a document is ready: mailed to the agreement's
-/// e-mail with the attached files when they asked for e-mail (so it is
-/// sent whether or not they take status mail, and a request with nothing
+/// e-mail with the attached files when it goes by e-mail (so it is sent
+/// whether or not they take status mail, and a request with nothing
 /// attached cannot be marked done); else where and from when to pick it
 /// up, as status mail is sent.
 async fn queue_document_mail(
     context: &ServerContext,
     unit: &mut WriteUnit,
     row: &RequestRow,
-    request: &super::kinds::document::DocumentRequest,
+    request: &Deliverable,
 ) -> Result<(), AppError> {
     use super::kinds::document::DocumentDelivery;
     use crate::mail::DocumentReady;
@@ -510,7 +540,7 @@ async fn queue_document_mail(
         locale,
         &target.address_as,
         &row.number,
-        request.wanted.document_type().label(locale),
+        request.document.label(locale),
         &ready,
         &context.mail.public_url,
         &context.clinic,

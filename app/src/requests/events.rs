@@ -12,7 +12,11 @@ use tokio::sync::broadcast;
 /// The PostgreSQL channel request news travels on.
 pub const CHANNEL: &str = "patient_requests";
 
-/// A request changed.
+/// The `status` of the news that lab results of the patient became
+/// ready: no request is named.
+pub const RESULTS_READY: &str = "results_ready";
+
+/// A request changed — or, with [`RESULTS_READY`], results are ready.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestEvent {
     pub patient_id: i64,

@@ -396,6 +396,9 @@ pub struct RequestNews {
     /// again.
     pub number: String,
     pub status: Option<RequestStatus>,
+    /// New lab results became ready (no request changed).
+    #[serde(default)]
+    pub results: bool,
     /// Counts the news heard by this page, so the same news twice still
     /// makes the page read again.
     #[serde(default)]

@@ -9,9 +9,11 @@ pub mod booking;
 pub mod calendar;
 pub mod documents;
 pub mod feedback;
+pub mod finance;
 pub mod home_visit;
 pub mod referrals;
 mod request_form;
+pub mod results;
 pub mod settings;
 
 use crate::i18n::{td_string, Locale};

@@ -398,7 +398,7 @@ async fn certificate_in_progress(app: &TestApp) -> String {
 }
 
 /// A one-page PDF whose catalog also holds `extra`.
-fn pdf_with(extra: lopdf::Dictionary) -> Vec<u8> {
+pub(crate) fn pdf_with(extra: lopdf::Dictionary) -> Vec<u8> {
     use lopdf::{dictionary, Document, Object};
     let mut document = Document::with_version("1.5");
     let pages = document.new_object_id();
@@ -422,7 +422,7 @@ fn pdf_with(extra: lopdf::Dictionary) -> Vec<u8> {
 
 /// Uploads `files` (name, bytes) to the request as `staff`: where the
 /// server sends the browser back to.
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     staff: &reqwest::Client,
     number: &str,

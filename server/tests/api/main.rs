@@ -15,6 +15,7 @@ mod mis_api;
 mod recovery;
 mod request_model;
 mod requests;
+mod results;
 mod security;
 mod settings;
 mod shell;

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// A token of a new MIS client.
-async fn mis_token(app: &TestApp) -> String {
+pub(crate) async fn mis_token(app: &TestApp) -> String {
     app::admin::integration_server::make_client(&app.context, Actor::Anonymous, "Тестовая МИС")
         .await
         .unwrap()
@@ -21,7 +21,7 @@ async fn mis_token(app: &TestApp) -> String {
 }
 
 /// A call as the MIS makes it: bearer token, JSON, no cookie.
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     token: &str,
     method: reqwest::Method,
@@ -43,11 +43,16 @@ async fn call(
     )
 }
 
-async fn put(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+pub(crate) async fn put(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
     call(app, token, reqwest::Method::PUT, path, Some(body)).await
 }
 
-async fn count(app: &TestApp, sql: &'static str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &'static str) -> i64 {
     with_db!(&app.db, pool => {
         sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await
     })
@@ -805,7 +810,7 @@ async fn a_pdf_memo_pushed_by_the_mis_is_downloaded_as_sent_and_anything_else_is
     use base64::Engine as _;
     let app = spawn_demo_app().await;
     let token = mis_token(&app).await;
-    let pdf = b"%PDF-1.4\n% memo\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let pdf = crate::documents::pdf_with(lopdf::Dictionary::new());
     let encoded = base64::engine::general_purpose::STANDARD.encode(&pdf);
     let mut with_pdf = appointment("A-PDF", "2026-12-10T10:30:00+03:00");
     with_pdf["memo"] = json!({ "pdf_base64": encoded });
@@ -845,6 +850,22 @@ async fn a_pdf_memo_pushed_by_the_mis_is_downloaded_as_sent_and_anything_else_is
             Some("appointments[0].memo.pdf_base64")
         )
     );
+    // A PDF that would run script on the patient's device is refused too.
+    let mut active = appointment("A-PDF", "2026-12-10T10:30:00+03:00");
+    use lopdf::dictionary;
+    let script = crate::documents::pdf_with(dictionary! {
+        "OpenAction" => dictionary! { "S" => "JavaScript", "JS" => lopdf::Object::string_literal("app.alert(1)") },
+    });
+    active["memo"] =
+        json!({ "pdf_base64": base64::engine::general_purpose::STANDARD.encode(script) });
+    let (status, error) = put(
+        &app,
+        &token,
+        "/api/v1/appointments",
+        json!({"appointments": [active]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{error}");
     let mut both = appointment("A-PDF", "2026-12-10T10:30:00+03:00");
     both["memo"] = json!({ "pdf_base64": "JVBERi0=", "text": "x" });
     let (status, _) = put(

@@ -1059,7 +1059,7 @@ async fn the_request_pages_need_a_signed_in_patient_and_render_for_one() {
     assert_eq!(status, StatusCode::OK);
     for fact in [
         "Заключение лучевой диагностики",
-        "МРТ коленного сустава",
+        "МРТ, коленный сустав",
         "Дата исследования",
     ] {
         assert!(html.contains(fact), "{fact}");

@@ -21,12 +21,14 @@ const MENU: [(&str, &str); 12] = [
 ];
 
 /// The sections that work; the others say they are being prepared.
-const BUILT: [&str; 8] = [
+const BUILT: [&str; 10] = [
     "/booking",
     "/documents",
     "/calendar",
     "/referrals",
+    "/results",
     "/home-visit",
+    "/finance",
     "/requests",
     "/settings",
     "/feedback",

@@ -102,6 +102,54 @@ pub fn number_in(
     }
 }
 
+/// The largest PDF the MIS may send: a memo, a result.
+pub const PDF_MAX: usize = 4 * 1024 * 1024;
+
+/// A PDF in base64: decoded, at most [`PDF_MAX`] bytes, and passive (no
+/// script, launch action or embedded file: it opens on a patient's
+/// device). With its hex SHA-256, which every download checks again.
+pub fn pdf_base64(path: &str, encoded: &str) -> Result<(Vec<u8>, String), ApiError> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .map_err(|_| ApiError::invalid(path, "not base64"))?;
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(ApiError::invalid(path, "not a PDF"));
+    }
+    if bytes.len() > PDF_MAX {
+        return Err(ApiError::invalid(
+            path,
+            format!("a PDF is at most {PDF_MAX} bytes"),
+        ));
+    }
+    app::requests::attachments::pdf_is_passive(&bytes)
+        .map_err(|_| ApiError::invalid(path, "not a readable PDF, or one with active content"))?;
+    let sha = app::security::sha256_hex(&bytes);
+    Ok((bytes, sha))
+}
+
+/// A decimal number as text ("5.40"): exact, never a JSON number.
+pub fn decimal(path: &str, value: &str) -> Result<app::domain::Decimal, ApiError> {
+    app::domain::Decimal::parse(value)
+        .filter(|_| !value.contains(','))
+        .ok_or_else(|| {
+            ApiError::invalid(
+                path,
+                "a decimal is written with a point, at most 15 digits and 6 after the point",
+            )
+        })
+}
+
+/// Roubles as text ("1234.50"): exact, never a JSON number.
+pub fn money(path: &str, value: &str) -> Result<app::domain::Money, ApiError> {
+    app::domain::Money::parse(value).ok_or_else(|| {
+        ApiError::invalid(
+            path,
+            "an amount is roubles as text, not negative, at most 2 digits after the point",
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,10 +3,12 @@
 //! generated from these handlers and types.
 
 pub mod error;
+pub mod finance;
 pub mod guard;
 pub mod input;
 pub mod push;
 pub mod requests;
+pub mod results;
 
 use crate::startup::AppState;
 use axum::routing::{any, get, post, put};
@@ -29,6 +31,9 @@ use utoipa::{Modify, OpenApi};
         push::put_doctors,
         push::put_appointments,
         push::put_referrals,
+        results::put_lab_results,
+        results::put_studies,
+        finance::put_balances,
         push::withdraw,
         requests::list_requests,
         requests::move_request,
@@ -65,6 +70,9 @@ pub fn router() -> Router<AppState> {
         .route("/doctors", put(push::put_doctors))
         .route("/appointments", put(push::put_appointments))
         .route("/referrals", put(push::put_referrals))
+        .route("/lab-results", put(results::put_lab_results))
+        .route("/studies", put(results::put_studies))
+        .route("/balances", put(finance::put_balances))
         .route("/withdrawals", post(push::withdraw))
         .route("/requests", get(requests::list_requests))
         .route("/requests/{number}/status", post(requests::move_request))

@@ -16,7 +16,6 @@ use app::db::referrals::{self, NewReferral};
 use app::write_unit::WriteUnit;
 use axum::extract::State;
 use axum::Json;
-use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoResponses, ToSchema};
 
@@ -60,12 +59,12 @@ pub enum PushAnswers {
 }
 
 /// Begins the push's one transaction, as the client.
-async fn begin(state: &AppState, client: &MisClient) -> Result<WriteUnit, ApiError> {
+pub(super) async fn begin(state: &AppState, client: &MisClient) -> Result<WriteUnit, ApiError> {
     Ok(WriteUnit::begin_from(&state.server, Actor::Mis(client.id), client.origin.clone()).await?)
 }
 
 /// Records what the push did, commits, and answers.
-async fn finish(
+pub(super) async fn finish(
     mut unit: WriteUnit,
     what: &str,
     received: usize,
@@ -353,9 +352,6 @@ pub struct AppointmentIn {
     pub memo: Option<MemoIn>,
 }
 
-/// The largest PDF memo.
-const MEMO_PDF_MAX: usize = 4 * 1024 * 1024;
-
 /// A checked appointment, its references still MIS ids.
 struct CheckedAppointment<'a> {
     id: &'a str,
@@ -392,22 +388,10 @@ fn check_appointment(i: usize, a: &AppointmentIn) -> Result<CheckedAppointment<'
     let (memo_text, memo_pdf) = match &a.memo {
         None => (None, None),
         Some(MemoIn::Text(memo)) => (Some(text(&at("memo.text"), memo, 20_000, true)?), None),
-        Some(MemoIn::PdfBase64(encoded)) => {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(encoded.trim())
-                .map_err(|_| ApiError::invalid(at("memo.pdf_base64"), "not base64"))?;
-            if !bytes.starts_with(b"%PDF-") {
-                return Err(ApiError::invalid(at("memo.pdf_base64"), "not a PDF"));
-            }
-            if bytes.len() > MEMO_PDF_MAX {
-                return Err(ApiError::invalid(
-                    at("memo.pdf_base64"),
-                    format!("a memo is at most {MEMO_PDF_MAX} bytes"),
-                ));
-            }
-            let sha = app::security::sha256_hex(&bytes);
-            (None, Some((bytes, sha)))
-        }
+        Some(MemoIn::PdfBase64(encoded)) => (
+            None,
+            Some(input::pdf_base64(&at("memo.pdf_base64"), encoded)?),
+        ),
     };
     Ok(CheckedAppointment {
         id: mis_id(&at("id"), &a.id)?,
@@ -584,7 +568,8 @@ pub async fn put_referrals(
     finish(unit, "referrals", checked.len(), changed).await
 }
 
-/// What the MIS withdraws: appointments and referrals, by id. An id the
+/// What the MIS withdraws: appointments, referrals, lab results and
+/// studies, by id. An id the
 /// cabinet does not have is no error (it may have been withdrawn before).
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -595,9 +580,16 @@ pub struct Withdrawals {
     #[serde(default)]
     #[schema(max_items = 1000)]
     pub referrals: Vec<String>,
+    #[serde(default)]
+    #[schema(max_items = 1000)]
+    pub lab_results: Vec<String>,
+    #[serde(default)]
+    #[schema(max_items = 1000)]
+    pub studies: Vec<String>,
 }
 
-/// Withdraws appointments and referrals the MIS no longer has.
+/// Withdraws appointments, referrals, lab results and studies the MIS no
+/// longer has.
 #[utoipa::path(post, path = "/api/v1/withdrawals", request_body = Withdrawals,
     responses(PushAnswers),
     security(("bearer" = [])))]
@@ -609,6 +601,8 @@ pub async fn withdraw(
     for (path, ids) in [
         ("appointments", &body.appointments),
         ("referrals", &body.referrals),
+        ("lab_results", &body.lab_results),
+        ("studies", &body.studies),
     ] {
         if ids.len() > input::BATCH_MAX {
             return Err(ApiError::invalid(
@@ -628,6 +622,15 @@ pub async fn withdraw(
     for id in &body.referrals {
         changed += usize::from(referrals::delete(&mut unit.tx, id).await?);
     }
-    let received = body.appointments.len() + body.referrals.len();
+    for id in &body.lab_results {
+        changed += usize::from(app::db::results::delete_order(&mut unit.tx, id).await?);
+    }
+    for id in &body.studies {
+        changed += usize::from(app::db::results::delete_study(&mut unit.tx, id).await?);
+    }
+    let received = body.appointments.len()
+        + body.referrals.len()
+        + body.lab_results.len()
+        + body.studies.len();
     finish(unit, "withdrawals", received, changed).await
 }
