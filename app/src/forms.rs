@@ -270,13 +270,24 @@ pub fn TextArea(
                 aria-invalid=move || problem().is_some().to_string()
                 aria-describedby=described_by(name, hint.is_some(), move || problem().is_some())
             >
-                {value}
+                {textarea_text(&value)}
             </textarea>
             <p class="field-error" id=format!("{name}-error") aria-live="polite">
                 {move || problem().map(|p| p.message(locale))}
             </p>
         </div>
     }
+}
+
+/// A textarea's starting text, escaped by hand: the renderer writes a
+/// textarea's children as they are (as it does a script's), so a value
+/// holding `</textarea>` would end the element and its rest would be
+/// markup. The browser decodes the references back into the text typed.
+fn textarea_text(value: &str) -> String {
+    value
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A labelled choice from a list, with its error. The first option is

@@ -2,8 +2,8 @@
 
 use crate::account::{ActivatePage, LoginPage, RecoverPage};
 use crate::admin::{
-    AdminHome, AdminLayout, AdminLoginPage, IntegrationPage, OpenCabinetPage, PatientsPage,
-    QueuePageView, StaffPage, StaffRequestPage,
+    AdminHome, AdminLayout, AdminLoginPage, ContentListPage, EditContentPage, IntegrationPage,
+    NewContentPage, OpenCabinetPage, PatientsPage, QueuePageView, StaffPage, StaffRequestPage,
 };
 use crate::clinic::PageContext;
 use crate::islands::IslandScripts;
@@ -16,10 +16,12 @@ use crate::sections::documents::DocumentsPage;
 use crate::sections::feedback::FeedbackPage;
 use crate::sections::finance::FinancePage;
 use crate::sections::home_visit::HomeVisitPage;
+use crate::sections::news::{ContentItemPage, NewsPage};
+use crate::sections::promotions::PromotionsPage;
 use crate::sections::referrals::ReferralsPage;
 use crate::sections::results::{ResultPage, ResultsPage, TrendPage};
 use crate::sections::settings::SettingsPage;
-use crate::sections::{Section, SectionNotBuilt};
+use crate::sections::Section;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, MetaTags};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -122,6 +124,9 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("cabinets/new") view=OpenCabinetPage/>
             <Route path=StaticSegment("staff") view=StaffPage/>
             <Route path=StaticSegment("integration") view=IntegrationPage/>
+            <Route path=StaticSegment("content") view=ContentListPage/>
+            <Route path=path!("content/new") view=NewContentPage/>
+            <Route path=(StaticSegment("content"), ParamSegment("id")) view=EditContentPage/>
             <Route path=StaticSegment("patients") view=PatientsPage/>
             <Route path=StaticSegment("requests") view=QueuePageView/>
             <Route path=(StaticSegment("requests"), ParamSegment("number")) view=StaffRequestPage/>
@@ -146,8 +151,10 @@ fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=(StaticSegment(Section::Results.slug()), StaticSegment("trends"), ParamSegment("code")) view=TrendPage/>
             <Route path=(StaticSegment(Section::Results.slug()), ParamSegment("id")) view=ResultPage/>
             <Route path=StaticSegment(Section::HomeVisit.slug()) view=HomeVisitPage/>
-            <Route path=StaticSegment(Section::News.slug()) view=|| view! { <SectionNotBuilt section=Section::News/> }/>
-            <Route path=StaticSegment(Section::Promotions.slug()) view=|| view! { <SectionNotBuilt section=Section::Promotions/> }/>
+            <Route path=StaticSegment(Section::News.slug()) view=NewsPage/>
+            <Route path=(StaticSegment(Section::News.slug()), ParamSegment("id")) view=|| view! { <ContentItemPage section=Section::News/> }/>
+            <Route path=StaticSegment(Section::Promotions.slug()) view=PromotionsPage/>
+            <Route path=(StaticSegment(Section::Promotions.slug()), ParamSegment("id")) view=|| view! { <ContentItemPage section=Section::Promotions/> }/>
             <Route path=StaticSegment(Section::Finance.slug()) view=FinancePage/>
             <Route path=StaticSegment(Section::Requests.slug()) view=RequestsPage/>
             <Route path=(StaticSegment(Section::Requests.slug()), ParamSegment("number")) view=RequestPage/>

@@ -16,9 +16,6 @@ export const MENU: Array<[string, string]> = [
   ["/feedback", "Ваши предложения"],
 ];
 
-/** The sections that work; the others say they are being prepared. */
-export const BUILT = ["/booking", "/documents", "/calendar", "/referrals", "/results", "/home-visit", "/finance", "/requests", "/settings", "/feedback"];
-
 /**
  * How long hydration may take: a fresh browser context compiles the debug
  * build's wasm (tens of MB) from scratch, which on a busy 2-core machine can

@@ -267,6 +267,7 @@ pub async fn seed(context: &ServerContext) -> anyhow::Result<Seeded> {
     seed_mis_data(context, patient_id, now).await?;
     seed_results(context, patient_id, now).await?;
     seed_balances(context, patient_id, now).await?;
+    seed_content(context, admin, now).await?;
     // The demo's history is not news: nobody is mailed about it.
     set_status_mail(context, patient_id, false).await?;
     seed_requests(context, &people, now).await?;
@@ -793,6 +794,96 @@ async fn seed_balances(
         now,
     )
     .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Five news items and three promotions — two running, one ended — as
+/// the clinic's editors would have published them.
+async fn seed_content(
+    context: &ServerContext,
+    editor: i64,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    use app::db::content::{self, NewContent};
+    let today = context.clinic.local_date(now);
+    let news = [
+        (
+            2,
+            "Новогодние часы работы клиник",
+            "С **31 декабря по 2 января** клиники работают с 10:00 до 16:00, детская клиника — \
+             с 10:00 до 14:00.\n\nДежурный врач доступен круглосуточно по телефону клиники.",
+        ),
+        (
+            9,
+            "В клинике на Орловском открылся кабинет МРТ 3 Тесла",
+            "Новый томограф делает исследование быстрее и тише. Записаться можно в разделе \
+             [«Записаться на прием/исследование»](/booking).",
+        ),
+        (
+            21,
+            "Прививка от гриппа: сезон 2026/27",
+            "Вакцина уже в клиниках. Прививка делается после осмотра терапевта в тот же день.\n\n\
+             - взрослым и детям с 6 месяцев\n- без предварительной записи по будням",
+        ),
+        (
+            40,
+            "Результаты анализов теперь с динамикой",
+            "В разделе «Результаты анализов и исследований» у каждого показателя, который вы сдавали \
+             больше одного раза, есть график его изменений.",
+        ),
+        (
+            75,
+            "Детская клиника переехала",
+            "Детская клиника теперь принимает по адресу: Москва, ул. Щепкина, 35.",
+        ),
+    ];
+    let promotions = [
+        (
+            -10,
+            20,
+            "Check-up «Здоровое сердце» со скидкой 15 %",
+            "ЭКГ, эхокардиография, липидный профиль и консультация кардиолога — одним днём.",
+        ),
+        (
+            -3,
+            28,
+            "Семейная вакцинация: вторая прививка — в подарок",
+            "При вакцинации двух членов семьи в один день вторая прививка бесплатно.",
+        ),
+        (
+            -60,
+            -5,
+            "Осенний check-up щитовидной железы",
+            "УЗИ щитовидной железы и гормоны со скидкой 10 %.",
+        ),
+    ];
+    let mut tx = context.db.begin_write().await?;
+    let mut items = Vec::new();
+    for (days_ago, title, body) in news {
+        items.push(NewContent {
+            kind: "news",
+            title,
+            body,
+            publish_on: today - Duration::days(days_ago),
+            valid_from: None,
+            valid_until: None,
+        });
+    }
+    for (from, until, title, body) in promotions {
+        items.push(NewContent {
+            kind: "promotion",
+            title,
+            body,
+            publish_on: today + Duration::days(from),
+            valid_from: Some(today + Duration::days(from)),
+            valid_until: Some(today + Duration::days(until)),
+        });
+    }
+    for item in &items {
+        let id = content::insert(&mut tx, item, editor, now).await?;
+        content::set_published(&mut tx, id, true, editor, now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 pub mod api;
 pub mod calendar_files;
 pub mod config;
+pub mod content_files;
 pub mod demo;
 pub mod downloads;
 pub mod error_page;

@@ -92,7 +92,15 @@ async fn upload(
             media_type: "application/pdf",
             bytes: &bytes,
         };
-        match attachments::attach_from(&state.server, &staff, &number, file, origin.clone()).await {
+        match attachments::attach_from(
+            &state.server,
+            app::requests::engine::Mover::Staff(&staff),
+            &number,
+            file,
+            origin.clone(),
+        )
+        .await
+        {
             Ok(_) => attached += 1,
             Err(AppError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
             Err(AppError::Validation(errors)) => {

@@ -348,6 +348,7 @@ fn router(state: AppState) -> Router {
             "/results/{id}/result.pdf",
             get(crate::result_files::result_pdf),
         )
+        .merge(crate::content_files::routes())
         .merge(crate::request_files::routes(
             state.server.attachment_max_bytes,
         ))

@@ -52,6 +52,9 @@ pub fn AdminLayout() -> impl IntoView {
                     <li><A href="/admin/cabinets/new">{td_string!(locale, admin.open_cabinet)}</A></li>
                     <li><A href="/admin/patients">{td_string!(locale, admin.patients)}</A></li>
                 })}
+                {may(StaffRole::Editor).then(|| view! {
+                    <li><A href="/admin/content">{td_string!(locale, admin.content)}</A></li>
+                })}
                 {may(StaffRole::Admin).then(|| view! {
                     <li><A href="/admin/staff">{td_string!(locale, admin.staff)}</A></li>
                     <li><A href="/admin/integration">{td_string!(locale, admin.integration)}</A></li>

@@ -1,8 +1,10 @@
 //! The administrative module (`/admin`): its own sign-in, layout and guard.
 //! Reception opens cabinets and finds patients; operators work through the
 //! request queues of their departments; admins manage staff accounts and
-//! the MIS's access to the integration API.
+//! the MIS's access to the integration API; editors write the news and
+//! promotions.
 
+mod content;
 mod integration;
 mod layout;
 mod patients;
@@ -12,6 +14,12 @@ mod routing;
 mod sign_in;
 mod staff;
 
+#[cfg(feature = "ssr")]
+pub use content::server as content_server;
+pub use content::{
+    content_path, ContentListPage, EditContentPage, NewContentPage, PublishContent, SaveContent,
+    PICTURE_MAX_BYTES,
+};
 #[cfg(feature = "ssr")]
 pub use integration::server as integration_server;
 pub use integration::{CreateMisClient, IntegrationPage, RevokeMisClient};

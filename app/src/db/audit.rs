@@ -55,6 +55,11 @@ pub enum Action {
     CalendarFeedRevoked,
     /// A patient downloaded a lab result as PDF.
     ResultDownloaded,
+    /// An editor wrote a news item or promotion.
+    ContentSaved,
+    ContentPublished,
+    ContentWithdrawn,
+    ContentPictureSet,
 }
 
 impl Action {
@@ -100,6 +105,10 @@ impl Action {
             Action::CalendarFeedCreated => "calendar_feed_created",
             Action::CalendarFeedRevoked => "calendar_feed_revoked",
             Action::ResultDownloaded => "result_downloaded",
+            Action::ContentSaved => "content_saved",
+            Action::ContentPublished => "content_published",
+            Action::ContentWithdrawn => "content_withdrawn",
+            Action::ContentPictureSet => "content_picture_set",
         }
     }
 }

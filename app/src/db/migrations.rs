@@ -37,6 +37,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     5 "0005_mis.sql" "mis",
     6 "0006_mail_attachments.sql" "mail attachments",
     7 "0007_results_finance.sql" "results and finance",
+    8 "0008_content.sql" "content",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

@@ -14,6 +14,7 @@ pub mod attachments;
 pub mod audit;
 pub mod calendar_feeds;
 pub mod clinics;
+pub mod content;
 pub mod departments;
 pub mod doctors;
 pub mod drafts;

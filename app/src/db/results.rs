@@ -198,23 +198,22 @@ pub async fn ready_of_patient(db: &Db, patient_id: i64) -> Result<Vec<LabOrder>,
     })
 }
 
-/// The patient's ready orders that became ready after `since` (all of
-/// them when they never looked), newest first, at most `limit`.
-pub async fn ready_since(
+/// The patient's ready orders that became ready since they last looked at
+/// their results (all of them if they never did), newest first, at most
+/// `limit`: one query, the last look read inside it.
+pub async fn new_of_patient(
     db: &Db,
     patient_id: i64,
-    since: Option<DateTime<Utc>>,
     limit: i64,
 ) -> Result<Vec<LabOrder>, sqlx::Error> {
     let sql = format!(
         "{ORDER} WHERE o.patient_id = $1 AND o.status = 'ready' \
-         AND ($2 IS NULL OR o.ready_at > $2) \
-         ORDER BY o.ready_at DESC, o.id DESC LIMIT $3"
+         AND COALESCE(o.ready_at > (SELECT p.results_seen_at FROM patients p WHERE p.id = $1), TRUE) \
+         ORDER BY o.ready_at DESC, o.id DESC LIMIT $2"
     );
     with_db!(db, pool => {
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(patient_id)
-            .bind(since)
             .bind(limit)
             .fetch_all(pool)
             .await

@@ -2,7 +2,8 @@
 //! к Вам обращаться» and shows at a glance, each as a card linking to its
 //! section: the next appointment with its clinic and memo, the results
 //! that became ready since the patient last looked, the open requests with
-//! their statuses, the balance — and one click to send a booking. Every
+//! their statuses, the balance, the newest news item — and one click to
+//! send a booking. Every
 //! card says plainly when it has nothing to show.
 //!
 //! It stays fast whatever the patient's history: a fixed handful of
@@ -17,6 +18,7 @@ use crate::pages::LoadFailed;
 use crate::requests::{RequestList, RequestSummary};
 use crate::sections::calendar::AppointmentView;
 use crate::sections::finance::FinanceView;
+use crate::sections::news::{item_path, ContentCard, ContentDates};
 use crate::sections::results::OrderSummary;
 use crate::sections::Section;
 use leptos::prelude::*;
@@ -30,6 +32,7 @@ pub struct HomeSummary {
     pub new_results: Vec<OrderSummary>,
     pub open_requests: Vec<RequestSummary>,
     pub balance: Option<FinanceView>,
+    pub news: Option<ContentCard>,
 }
 
 #[server(endpoint = "home/summary")]
@@ -41,12 +44,13 @@ pub async fn my_home() -> Result<HomeSummary, AppError> {
 mod server {
     use super::HomeSummary;
     use crate::context::{current_patient, server_context};
-    use crate::db::{appointments, finance, requests, results};
+    use crate::db::{appointments, content, finance, requests, results};
     use crate::domain::Money;
     use crate::error::AppError;
     use crate::requests::engine;
     use crate::sections::calendar::server::view_of;
     use crate::sections::finance::FinanceView;
+    use crate::sections::news::server::card_of;
     use crate::sections::results::server::summary_of;
 
     /// How many new results and open requests the cards list.
@@ -56,22 +60,23 @@ mod server {
         let context = server_context()?;
         let patient = current_patient()?;
         let (db, id, now) = (&context.db, patient.patient_id, context.clock.now());
-        // Independent reads, all at once: the page waits for the slowest,
-        // not for their sum.
-        let (next, seen, open, totals) = tokio::join!(
+        let today = context.clinic.local_date(now);
+        // Five independent reads, all at once — one round: the page waits
+        // for the slowest, not for their sum, and none depends on how long
+        // the patient's history is.
+        let (next, new_results, open, totals, news) = tokio::join!(
             appointments::next_of_patient(db, id, now),
-            results::seen_at(db, id),
+            results::new_of_patient(db, id, CARD_ITEMS),
             requests::open_of_patient(db, id, CARD_ITEMS),
             finance::totals(db, id),
+            content::news_page(db, today, 1, 0),
         );
-        let seen = seen?;
-        let new_results = results::ready_since(db, id, seen, CARD_ITEMS).await?;
         Ok(HomeSummary {
             address_as: patient.address_as.clone(),
             next_appointment: next?.map(|row| view_of(&context, row)).transpose()?,
-            new_results: new_results
+            new_results: new_results?
                 .into_iter()
-                .map(|row| summary_of(row, seen))
+                .map(|row| summary_of(row, None))
                 .collect(),
             open_requests: open?
                 .iter()
@@ -84,6 +89,7 @@ mod server {
                 debt: Money(t.debt_kopecks),
                 accounts: Vec::new(),
             }),
+            news: news?.into_iter().next().map(card_of),
         })
     }
 }
@@ -120,6 +126,7 @@ fn Cards(summary: HomeSummary) -> impl IntoView {
             <NewResultsCard results=summary.new_results/>
             <OpenRequestsCard requests=summary.open_requests/>
             <BalanceCard balance=summary.balance/>
+            <NewsCard news=summary.news/>
         </div>
     }
 }
@@ -234,6 +241,24 @@ fn BalanceCard(balance: Option<FinanceView>) -> impl IntoView {
     view! {
         <Card id="home-balance" title=td_string!(locale, home.balance) section=Section::Finance>
             {body}
+        </Card>
+    }
+}
+
+#[component]
+fn NewsCard(news: Option<ContentCard>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Card id="home-news" title=td_string!(locale, home.news) section=Section::News>
+            {match news {
+                None => view! { <p class="empty">{td_string!(locale, home.no_news)}</p> }.into_any(),
+                Some(item) => view! {
+                    <p><a href=item_path(Section::News, item.id)>{item.title.clone()}</a></p>
+                    <p class="field-hint"><ContentDates publish_on=item.publish_on valid=None/></p>
+                    <p>{item.excerpt.clone()}</p>
+                }
+                .into_any(),
+            }}
         </Card>
     }
 }

@@ -71,11 +71,11 @@ mod server {
     use crate::auth::StaffSession;
     use crate::context::{internal, ServerContext};
     use crate::db::attachments::{self, AttachmentRow, NewAttachment};
-    use crate::db::audit::{Action, Actor};
+    use crate::db::audit::Action;
     use crate::db::requests;
     use crate::domain::FieldErrors;
     use crate::error::AppError;
-    use crate::requests::engine::{read_status, scope_of};
+    use crate::requests::engine::{read_status, Mover};
     use crate::requests::events::RequestEvent;
     use crate::write_unit::WriteUnit;
     use std::path::PathBuf;
@@ -157,13 +157,14 @@ mod server {
         file: UploadedFile<'_>,
     ) -> Result<AttachmentInfo, AppError> {
         let origin = crate::context::request_meta().origin();
-        attach_from(context, staff, number, file, origin).await
+        attach_from(context, Mover::Staff(staff), number, file, origin).await
     }
 
-    /// [`attach`], asked from `origin` (a handler outside the pages).
+    /// [`attach`], by staff or the MIS (`mover`), asked from `origin` (a
+    /// handler outside the pages).
     pub async fn attach_from(
         context: &ServerContext,
-        staff: &StaffSession,
+        mover: Mover<'_>,
         number: &str,
         file: UploadedFile<'_>,
         origin: crate::db::audit::Origin,
@@ -185,8 +186,8 @@ mod server {
         let sha256 = crate::security::sha256_hex(file.bytes);
         let size = i64::try_from(file.bytes.len()).map_err(internal)?;
 
-        let mut unit = WriteUnit::begin_from(context, Actor::Staff(staff.staff_id), origin).await?;
-        let row = requests::in_scope_for_update(&mut unit.tx, scope_of(staff), number)
+        let mut unit = WriteUnit::begin_from(context, mover.actor(), origin).await?;
+        let row = requests::in_scope_for_update(&mut unit.tx, mover.scope(), number)
             .await?
             .ok_or(AppError::NotFound)?;
         let status = read_status(&row.number, &row.status)?;
@@ -205,7 +206,10 @@ mod server {
                     sha256: &sha256,
                     content: stored.is_none().then_some(file.bytes),
                     stored_name: stored.as_ref().map(|(name, _)| name.as_str()),
-                    staff_id: Some(staff.staff_id),
+                    staff_id: match mover {
+                        Mover::Staff(staff) => Some(staff.staff_id),
+                        Mover::Mis(_) => None,
+                    },
                 },
                 unit.now,
             )

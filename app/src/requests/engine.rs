@@ -342,7 +342,7 @@ pub enum Mover<'a> {
 }
 
 impl Mover<'_> {
-    fn actor(self) -> Actor {
+    pub(crate) fn actor(self) -> Actor {
         match self {
             Mover::Staff(staff) => Actor::Staff(staff.staff_id),
             Mover::Mis(client) => Actor::Mis(client),
@@ -356,7 +356,7 @@ impl Mover<'_> {
         }
     }
 
-    fn scope(self) -> Scope {
+    pub(crate) fn scope(self) -> Scope {
         match self {
             Mover::Staff(staff) => scope_of(staff),
             Mover::Mis(_) => Scope::All,

@@ -1,8 +1,7 @@
 //! The cabinet's sections, in the order of the «Главное меню».
 //!
-//! Each section gets its own folder here (`booking/`, `documents/`, …) when it
-//! is built; until then its route shows [`SectionNotBuilt`], which says so
-//! plainly instead of showing made-up data.
+//! Each section has its own folder here (`booking/`, `documents/`, …): its
+//! page, its components, its server functions and its shared types.
 
 pub mod all_requests;
 pub mod booking;
@@ -11,15 +10,14 @@ pub mod documents;
 pub mod feedback;
 pub mod finance;
 pub mod home_visit;
+pub mod news;
+pub mod promotions;
 pub mod referrals;
 mod request_form;
 pub mod results;
 pub mod settings;
 
 use crate::i18n::{td_string, Locale};
-use crate::islands::use_locale;
-use crate::layout::PageTitle;
-use leptos::prelude::*;
 
 /// One entry of the «Главное меню».
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,19 +92,6 @@ impl Section {
             Section::Settings => td_string!(locale, menu.settings),
             Section::Feedback => td_string!(locale, menu.feedback),
         }
-    }
-}
-
-/// The page of a section that has not been built yet.
-#[component]
-pub fn SectionNotBuilt(section: Section) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <PageTitle text=Signal::derive(move || section.label(locale))/>
-        <section class="notice" aria-labelledby="not-built-title">
-            <h2 id="not-built-title">{td_string!(locale, section.not_built_title)}</h2>
-            <p>{td_string!(locale, section.not_built_body)}</p>
-        </section>
     }
 }
 

@@ -2,9 +2,10 @@
 //! referrer policy, HSTS over https, a locked-down default CSP (pages set
 //! their own, with a nonce), and `Cache-Control`: `no-store` on everything
 //! but the site's static files — pages and server function answers may
-//! hold personal data; a file whose name carries its content's hash cached
-//! for a year, unchanged (`immutable`); any other site file checked with
-//! the server before each use (`no-cache`).
+//! hold personal data; a file whose name carries its content's hash — the
+//! site's own, and the pictures of news and promotions, addressed by their
+//! SHA-256 — cached for a year, unchanged (`immutable`); any other site
+//! file checked with the server before each use (`no-cache`).
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -17,9 +18,13 @@ pub struct HeaderPolicy {
     pub https: bool,
 }
 
+/// The pictures of news and promotions: `/content/pictures/<sha256>`.
+const CONTENT_PICTURES: &str = "/content/pictures/";
+
 /// Files that hold no personal data and may be cached.
 fn is_static_file(path: &str) -> bool {
     path.starts_with("/pkg/")
+        || path.starts_with(CONTENT_PICTURES)
         || [
             ".css",
             ".js",
@@ -61,7 +66,9 @@ pub async fn security_headers(
     let path = request.uri().path();
     let cache = if !is_static_file(path) {
         "no-store"
-    } else if path.starts_with("/pkg/") && is_hashed_name(path) {
+    } else if (path.starts_with("/pkg/") && is_hashed_name(path))
+        || path.starts_with(CONTENT_PICTURES)
+    {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"

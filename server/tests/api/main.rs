@@ -6,6 +6,7 @@ mod activation;
 mod answers;
 mod calendar;
 mod concurrency;
+mod content;
 mod database;
 mod documents;
 mod health;

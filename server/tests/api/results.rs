@@ -4,7 +4,7 @@
 //! report requests, money to the kopeck, and the start page. The demo's
 //! clock stands at 26.11.2026 12:00 Moscow time.
 
-use crate::documents::{pdf_with, upload};
+use crate::documents::pdf_with;
 use crate::helpers::{error_json, markup_of, problem_of, spawn_demo_app, TestApp};
 use crate::mis_api::{count, mis_token, put};
 use reqwest::StatusCode;
@@ -363,28 +363,68 @@ async fn a_radiology_report_is_asked_once_per_ready_study_and_mailed_with_its_fi
     let (_, html) = app.get_html("/results").await;
     assert!(html.contains(&number), "the study lists its request");
 
-    let admin = app
-        .staff_client(server::demo::ADMIN_LOGIN, server::demo::ADMIN_PASSWORD)
-        .await;
-    let done = [
-        ("number", number.as_str()),
-        ("status", "done"),
-        ("comment", ""),
-    ];
-    let refused = app
-        .post_form_as(&admin, "/api/admin/requests/status", &done)
-        .await;
+    // The MIS attaches the report and closes the request, as an operator
+    // would (the browser flow with an operator is in results.spec.ts).
+    use base64::Engine as _;
+    let done = json!({"status": "done"});
+    let status_path = format!("/api/v1/requests/{number}/status");
+    let (status, refused) = crate::mis_api::call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &status_path,
+        Some(done.clone()),
+    )
+    .await;
     assert_eq!(
-        problem_of(&error_json(refused).await, "status").as_deref(),
-        Some("document_not_attached")
+        (status, refused["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("status")),
+        "nothing attached yet"
+    );
+    let attach_path = format!("/api/v1/requests/{number}/attachments");
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let (status, error) = crate::mis_api::call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &attach_path,
+        Some(json!({"file_name": "Заключение.pdf", "pdf_base64": encode(b"<html>")})),
+    )
+    .await;
+    assert_eq!(
+        (status, error["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("pdf_base64"))
     );
     let report = pdf_with(lopdf::Dictionary::new());
-    upload(&app, &admin, &number, vec![("Заключение.pdf", report)]).await;
+    let (status, _) = crate::mis_api::call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        "/api/v1/requests/З-2026-999999/attachments",
+        Some(json!({"file_name": "a.pdf", "pdf_base64": encode(&report)})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, attached) = crate::mis_api::call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &attach_path,
+        Some(json!({"file_name": "Заключение.pdf", "pdf_base64": encode(&report)})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{attached}");
+    assert_eq!(attached["sha256"], app::security::sha256_hex(&report));
     let before = app.outbox().await.len();
-    let moved = app
-        .post_form_as(&admin, "/api/admin/requests/status", &done)
-        .await;
-    assert_eq!(moved.status(), StatusCode::OK);
+    let (status, moved) = crate::mis_api::call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &status_path,
+        Some(done),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{moved}");
     let mail = app.outbox().await;
     assert_eq!(mail.len(), before + 1);
     let sent = mail.last().unwrap();
@@ -394,6 +434,11 @@ async fn a_radiology_report_is_asked_once_per_ready_study_and_mailed_with_its_fi
     );
     assert!(
         sent.subject.contains(&number) && sent.text_body.contains("Заключение лучевой диагностики")
+    );
+    let (_, page) = app.get_html(&format!("/requests/{number}")).await;
+    assert!(
+        page.contains("Выполнена") && page.contains("/files/"),
+        "the patient downloads it too"
     );
     // Done: another may be asked for.
     let again = ask("S-3002", "radiology-key-000005").await;

@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         push::withdraw,
         requests::list_requests,
         requests::move_request,
+        requests::attach,
     ),
     components(schemas(push::PushResult, error::ErrorBody)),
     modifiers(&BearerToken)
@@ -76,6 +77,7 @@ pub fn router() -> Router<AppState> {
         .route("/withdrawals", post(push::withdraw))
         .route("/requests", get(requests::list_requests))
         .route("/requests/{number}/status", post(requests::move_request))
+        .route("/requests/{number}/attachments", post(requests::attach))
         // Every other path under /api/v1 is ours to answer, not a server
         // function's.
         .route(

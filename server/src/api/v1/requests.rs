@@ -218,3 +218,86 @@ pub async fn move_request(
         status: body.status.trim().to_owned(),
     }))
 }
+
+/// A finished document for a request — a radiology report, a certificate
+/// — as the MIS attaches it.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentIn {
+    /// The name the file had: kept for the record, never used to save it.
+    #[schema(max_length = 200, example = "Заключение МРТ.pdf")]
+    pub file_name: String,
+    /// A passive PDF, at most the configured attachment size.
+    pub pdf_base64: String,
+}
+
+/// The attached file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentOut {
+    pub id: i64,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// Attaches a finished document (a PDF) to a request, as staff would: the
+/// patient's page shows it and lets them download it; marking the request
+/// done then mails it where the request asked.
+#[utoipa::path(post, path = "/api/v1/requests/{number}/attachments", request_body = AttachmentIn,
+    params(("number" = String, Path, description = "The request's number")),
+    responses(
+        (status = 200, description = "Attached", body = AttachmentOut),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Sent by a browser", body = ErrorBody),
+        (status = 404, description = "No such request", body = ErrorBody),
+        (status = 413, description = "Body too large", body = ErrorBody),
+        (status = 415, description = "Not JSON", body = ErrorBody),
+        (status = 422, description = "Not a passive PDF, too large, or a bad name", body = ErrorBody),
+    ),
+    security(("bearer" = [])))]
+pub async fn attach(
+    State(state): State<AppState>,
+    client: MisClient,
+    Path(number): Path<String>,
+    StrictJson(body): StrictJson<AttachmentIn>,
+) -> Result<Json<AttachmentOut>, ApiError> {
+    use base64::Engine as _;
+    if !app::domain::request::is_request_number(&number) {
+        return Err(ApiError::not_found("no such request"));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body.pdf_base64.trim())
+        .map_err(|_| ApiError::invalid("pdf_base64", "not base64"))?;
+    let file = app::requests::attachments::UploadedFile {
+        name: &body.file_name,
+        media_type: "application/pdf",
+        bytes: &bytes,
+    };
+    let attached = app::requests::attachments::attach_from(
+        &state.server,
+        Mover::Mis(client.id),
+        &number,
+        file,
+        client.origin,
+    )
+    .await
+    .map_err(|error| match error {
+        // The file's own rules name the body's fields.
+        app::error::AppError::Validation(errors) => match errors.0.first() {
+            Some(first) => ApiError::invalid(
+                if first.field == "file_name" {
+                    "file_name"
+                } else {
+                    "pdf_base64"
+                },
+                first.problem.message(app::i18n::Locale::en),
+            ),
+            None => ApiError::invalid("pdf_base64", "invalid file"),
+        },
+        other => other.into(),
+    })?;
+    Ok(Json(AttachmentOut {
+        id: attached.id,
+        size: attached.size,
+        sha256: attached.sha256,
+    }))
+}
