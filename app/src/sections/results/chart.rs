@@ -101,7 +101,7 @@ pub fn chart_svg(trend: &TrendView, locale: Locale) -> Option<String> {
         let top = high.map_or(TOP, y_of);
         let bottom = low.map_or(TOP + plot_h, y_of);
         svg.push_str(&format!(
-            "<rect class=\"band\" x=\"{LEFT}\" y=\"{top:.1}\" width=\"{plot_w}\" height=\"{:.1}\"/>",
+            "<rect class=\"band\" fill=\"#d9efe0\" x=\"{LEFT}\" y=\"{top:.1}\" width=\"{plot_w}\" height=\"{:.1}\"/>",
             (bottom - top).max(0.0)
         ));
     }
@@ -110,8 +110,8 @@ pub fn chart_svg(trend: &TrendView, locale: Locale) -> Option<String> {
         let v = min + (max - min) * f64::from(i) / 3.0;
         let y = y_of(v);
         svg.push_str(&format!(
-            "<line class=\"grid\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
-             <text class=\"axis\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            "<line class=\"grid\" stroke=\"#d5dce1\" x1=\"{LEFT}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\"/>\
+             <text class=\"axis\" fill=\"#4f5b66\" font-size=\"11\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
             WIDTH - RIGHT,
             LEFT - 6.0,
             y + 4.0,
@@ -129,14 +129,14 @@ pub fn chart_svg(trend: &TrendView, locale: Locale) -> Option<String> {
         .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
         .collect();
     svg.push_str(&format!(
-        "<polyline class=\"line\" points=\"{}\"/>",
+        "<polyline class=\"line\" fill=\"none\" stroke=\"#0b5c7a\" stroke-width=\"2\" points=\"{}\"/>",
         line.join(" ")
     ));
     for (x, y, mark) in &points {
         match mark {
-            None => svg.push_str(&format!("<circle class=\"dot\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\"/>")),
+            None => svg.push_str(&format!("<circle class=\"dot\" fill=\"#0b5c7a\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"4\"/>")),
             Some(_) => svg.push_str(&format!(
-                "<path class=\"dot out\" d=\"M{x:.1} {:.1} L{:.1} {y:.1} L{x:.1} {:.1} L{:.1} {y:.1} Z\"/>",
+                "<path class=\"dot out\" fill=\"#b3261e\" d=\"M{x:.1} {:.1} L{:.1} {y:.1} L{x:.1} {:.1} L{:.1} {y:.1} Z\"/>",
                 y - 6.5,
                 x + 6.5,
                 y + 6.5,
@@ -160,7 +160,7 @@ pub fn chart_svg(trend: &TrendView, locale: Locale) -> Option<String> {
             "middle"
         };
         svg.push_str(&format!(
-            "<text class=\"axis\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
+            "<text class=\"axis\" fill=\"#4f5b66\" font-size=\"11\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text>",
             HEIGHT - 10.0,
             values[i].0.format("%d.%m.%y")
         ));
@@ -214,7 +214,7 @@ mod tests {
         assert!(svg.contains("03.11.26"));
         // Later values are further right: the dates set the spacing.
         let xs: Vec<f64> = svg
-            .split("polyline class=\"line\" points=\"")
+            .split("class=\"line\" fill=\"none\" stroke=\"#0b5c7a\" stroke-width=\"2\" points=\"")
             .nth(1)
             .unwrap()
             .split('"')
