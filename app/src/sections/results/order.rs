@@ -140,7 +140,7 @@ fn ResultCard(detail: ResultDetail) -> impl IntoView {
                         <tr>
                             <th scope="col">{td_string!(locale, results.analyte)}</th>
                             <th scope="col">{td_string!(locale, results.value)}</th>
-                            <th scope="col">{td_string!(locale, results.unit)}</th>
+                            <th scope="col" class="unit-col">{td_string!(locale, results.unit)}</th>
                             <th scope="col">{td_string!(locale, results.reference)}</th>
                         </tr>
                     </thead>
@@ -160,11 +160,12 @@ fn ResultCard(detail: ResultDetail) -> impl IntoView {
                                     </th>
                                     <td>
                                         <span class="value">{value}</span>
+                                        <span class="unit-inline">" " {a.unit.clone().unwrap_or_default()}</span>
                                         {a.mark.map(|mark| view! {
                                             <br/><span class=mark.class()>{mark.text(locale)}</span>
                                         })}
                                     </td>
-                                    <td>{a.unit.clone().unwrap_or_default()}</td>
+                                    <td class="unit-col">{a.unit.clone().unwrap_or_default()}</td>
                                     <td>{reference}</td>
                                 </tr>
                             }
