@@ -173,14 +173,12 @@ row! {
         pub lab: String,
         pub panel: String,
         pub ready_at: DateTime<Utc>,
-        pub has_pdf: bool,
         /// How many of its values are out of range.
         pub flagged: i64,
     }
 }
 
 const ORDER: &str = "SELECT o.id, o.taken_on, o.lab, o.panel, o.ready_at, \
-     o.pdf IS NOT NULL AS has_pdf, \
      (SELECT COUNT(*) FROM lab_analytes a WHERE a.order_id = o.id AND a.flag IS NOT NULL) AS flagged \
      FROM lab_orders o";
 

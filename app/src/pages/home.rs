@@ -45,11 +45,10 @@ mod server {
     use super::HomeSummary;
     use crate::context::{current_patient, server_context};
     use crate::db::{appointments, content, finance, requests, results};
-    use crate::domain::Money;
     use crate::error::AppError;
     use crate::requests::engine;
     use crate::sections::calendar::server::view_of;
-    use crate::sections::finance::FinanceView;
+    use crate::sections::finance::server::sums_of;
     use crate::sections::news::server::card_of;
     use crate::sections::results::server::summary_of;
 
@@ -82,13 +81,7 @@ mod server {
                 .iter()
                 .map(|row| engine::summary(&context, row))
                 .collect::<Result<_, _>>()?,
-            balance: totals?.map(|t| FinanceView {
-                books_on: t.books_on,
-                third_party_payer: t.third_party_payer,
-                deposit: Money(t.deposit_kopecks),
-                debt: Money(t.debt_kopecks),
-                accounts: Vec::new(),
-            }),
+            balance: totals?.map(sums_of),
             news: news?.into_iter().next().map(card_of),
         })
     }

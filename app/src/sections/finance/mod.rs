@@ -67,6 +67,18 @@ pub(crate) mod server {
     use crate::domain::Money;
     use crate::error::AppError;
 
+    /// The sums alone, without the accounts behind them: what «Главная»
+    /// and a third-party payer are given.
+    pub fn sums_of(totals: finance::Totals) -> FinanceView {
+        FinanceView {
+            books_on: totals.books_on,
+            third_party_payer: totals.third_party_payer,
+            deposit: Money(totals.deposit_kopecks),
+            debt: Money(totals.debt_kopecks),
+            accounts: Vec::new(),
+        }
+    }
+
     /// The patient's balances, if the MIS sent any. A third-party payer
     /// is sent the sums only, not the accounts behind them.
     pub async fn of_patient(db: &Db, patient_id: i64) -> Result<Option<FinanceView>, AppError> {
@@ -74,13 +86,7 @@ pub(crate) mod server {
             return Ok(None);
         };
         if totals.third_party_payer {
-            return Ok(Some(FinanceView {
-                books_on: totals.books_on,
-                third_party_payer: true,
-                deposit: Money(totals.deposit_kopecks),
-                debt: Money(totals.debt_kopecks),
-                accounts: Vec::new(),
-            }));
+            return Ok(Some(sums_of(totals)));
         }
         let mut accounts: Vec<(i32, AccountView)> = finance::accounts(db, patient_id)
             .await?
@@ -110,11 +116,8 @@ pub(crate) mod server {
             });
         }
         Ok(Some(FinanceView {
-            books_on: totals.books_on,
-            third_party_payer: totals.third_party_payer,
-            deposit: Money(totals.deposit_kopecks),
-            debt: Money(totals.debt_kopecks),
             accounts: accounts.into_iter().map(|(_, a)| a).collect(),
+            ..sums_of(totals)
         }))
     }
 
