@@ -22,6 +22,11 @@ export default defineConfig({
     baseURL: `http://127.0.0.1:${APP_PORT}`,
     locale: "ru-RU",
     trace: "retain-on-failure",
+    // The service worker is tested in pwa.spec.ts, which allows it. Every
+    // other test sees the pages as the server sends them: a worker in
+    // between would hide the requests they route and download the debug
+    // build's wasm (tens of MB) into each new browser's cache.
+    serviceWorkers: "block",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [

@@ -5,7 +5,6 @@
 //! is given that part as a prop.
 
 use crate::auth::{PatientBrief, StaffBrief};
-use chrono::Offset as _;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -46,13 +45,18 @@ impl ClinicInfo {
         self.instant_of(day.and_time(chrono::NaiveTime::MIN))
     }
 
-    /// `at` as the clinic's wall-clock time, `dd.mm.yyyy hh:mm`.
-    pub fn local_time(&self, at: chrono::DateTime<chrono::Utc>) -> String {
-        let offset = chrono::FixedOffset::east_opt(self.utc_offset_minutes * 60)
-            .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or(chrono::Utc.fix()));
-        at.with_timezone(&offset)
-            .format("%d.%m.%Y %H:%M")
-            .to_string()
+    /// `at` on the clinic's wall clock as `locale` writes it:
+    /// «03.12.2026 15:40»; «3 Dec 2026, 15:40».
+    pub fn local_time(
+        &self,
+        at: chrono::DateTime<chrono::Utc>,
+        locale: crate::i18n::Locale,
+    ) -> String {
+        let local = self.local_naive(at);
+        match locale {
+            crate::i18n::Locale::ru => local.format("%d.%m.%Y %H:%M").to_string(),
+            crate::i18n::Locale::en => local.format("%-d %b %Y, %H:%M").to_string(),
+        }
     }
 }
 
@@ -143,7 +147,14 @@ mod tests {
         let at = chrono::DateTime::parse_from_rfc3339("2026-11-26T22:30:00Z")
             .unwrap()
             .to_utc();
-        assert_eq!(clinic.local_time(at), "27.11.2026 01:30");
+        assert_eq!(
+            clinic.local_time(at, crate::i18n::Locale::ru),
+            "27.11.2026 01:30"
+        );
+        assert_eq!(
+            clinic.local_time(at, crate::i18n::Locale::en),
+            "27 Nov 2026, 01:30"
+        );
     }
 
     #[test]

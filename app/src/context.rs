@@ -66,7 +66,7 @@ pub struct RequestMeta {
     pub request_id: String,
     /// A plain HTML form post (no wasm yet): answer with a redirect.
     pub accepts_html: bool,
-    /// The language the person is using, from the language cookie.
+    /// The language the person is reading in ([`request_locale`]).
     pub locale: Locale,
 }
 
@@ -115,17 +115,48 @@ pub fn request_meta() -> RequestMeta {
     }
 }
 
-/// The language of this request: the language cookie, else Russian.
+/// The language of this request ([`locale_for`]).
 pub fn request_locale() -> Locale {
-    use_context::<Parts>()
-        .as_ref()
-        .and_then(|parts| crate::auth::cookie_value(&parts.headers, crate::account::LOCALE_COOKIE))
-        .and_then(|value| match value {
-            "en" => Some(Locale::en),
-            "ru" => Some(Locale::ru),
-            _ => None,
+    match use_context::<Parts>() {
+        Some(parts) => locale_for(&parts.headers, parts.extensions.get::<SignedIn>()),
+        None => Locale::ru,
+    }
+}
+
+/// The language a request is answered in: the signed-in patient's saved
+/// setting, else the language chosen on this device (the cookie), else the
+/// first of ours the browser asks for (`Accept-Language`), else Russian.
+pub fn locale_for(headers: &http::HeaderMap, signed_in: Option<&SignedIn>) -> Locale {
+    signed_in
+        .and_then(|signed_in| signed_in.patient.as_ref())
+        .and_then(|patient| locale_named(&patient.locale))
+        .or_else(|| chosen_locale_in(headers))
+        .or_else(|| {
+            headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok())
+                .and_then(crate::account::language_asked_for)
         })
         .unwrap_or(Locale::ru)
+}
+
+/// The language the person chose on this device, if they ever did.
+pub fn chosen_locale() -> Option<Locale> {
+    use_context::<Parts>()
+        .as_ref()
+        .and_then(|parts| chosen_locale_in(&parts.headers))
+}
+
+fn chosen_locale_in(headers: &http::HeaderMap) -> Option<Locale> {
+    crate::auth::cookie_value(headers, crate::account::LOCALE_COOKIE).and_then(locale_named)
+}
+
+fn locale_named(name: &str) -> Option<Locale> {
+    match name {
+        "en" => Some(Locale::en),
+        "ru" => Some(Locale::ru),
+        _ => None,
+    }
 }
 
 /// Who the request is signed in as.

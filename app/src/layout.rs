@@ -80,6 +80,7 @@ pub fn CabinetLayout() -> impl IntoView {
     if page.patient.is_none() {
         go_to_sign_in();
     }
+    let copied_at = copy_time();
     let address_as = page.patient.map(|patient| patient.address_as);
 
     view! {
@@ -123,14 +124,44 @@ pub fn CabinetLayout() -> impl IntoView {
                 <HelpContacts phone=clinic.help_phone.clone() address=None/>
             </nav>
             <main id="content" class="content" tabindex="-1">
+                // Hidden online. The service worker (public/sw.js) shows it
+                // when it serves this page's copy to a patient offline.
+                <p class="offline-copy" role="status" hidden>
+                    {crate::texts::fill(td_string!(locale, offline.copy_of), &[("time", &copied_at)])}
+                </p>
                 <Outlet/>
             </main>
         </div>
         <footer class="footer">
             <HelpContacts phone=clinic.help_phone address=Some(clinic.address)/>
             <LanguageSwitch/>
+            <InstallButton/>
         </footer>
     }
+}
+
+/// The clinic's time as this page renders, for the note on its offline
+/// copy; and the session's end, told to the service worker (the
+/// `x-session-ends` header, in milliseconds since 1970), which drops the
+/// copy when the session would have ended.
+fn copy_time() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let Ok(context) = crate::context::server_context() else {
+            return String::new();
+        };
+        if let Some(patient) = crate::context::signed_in().patient {
+            crate::context::set_response_header(
+                http::HeaderName::from_static("x-session-ends"),
+                &patient.ends_at.timestamp_millis().to_string(),
+            );
+        }
+        context
+            .clinic
+            .local_time(context.clock.now(), crate::context::request_locale())
+    }
+    #[cfg(not(feature = "ssr"))]
+    String::new()
 }
 
 /// Sends a visitor who is not signed in to «Вход».
@@ -208,6 +239,19 @@ pub fn LanguageSwitch() -> impl IntoView {
             {choice(Locale::ru)}
             {choice(Locale::en)}
         </form>
+    }
+}
+
+/// «Установить приложение»: hidden until the browser offers to install
+/// the cabinet (the page's loader script shows it then and hands the click
+/// to the browser's own prompt).
+#[component]
+pub fn InstallButton() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <button type="button" class="install-app" data-install hidden>
+            {td_string!(locale, offline.install)}
+        </button>
     }
 }
 

@@ -120,7 +120,6 @@ pub fn recovery_code_message(
     valid_minutes: i64,
     clinic: &ClinicInfo,
 ) -> Message {
-    let minutes = valid_minutes.to_string();
     compose(
         "recovery_code",
         locale,
@@ -129,9 +128,10 @@ pub fn recovery_code_message(
         vec![
             Part::Text(td_string!(locale, mail.recovery_lead).to_owned()),
             Part::Code(code.expose().to_owned()),
-            Part::Text(fill(
-                td_string!(locale, mail.recovery_validity),
-                &[("minutes", &minutes)],
+            Part::Text(crate::count_text!(
+                locale,
+                mail.recovery_validity,
+                valid_minutes.unsigned_abs()
             )),
             Part::Text(td_string!(locale, mail.recovery_ignore).to_owned()),
         ],
@@ -154,7 +154,7 @@ pub fn password_changed_message(
     at: DateTime<Utc>,
     clinic: &ClinicInfo,
 ) -> Message {
-    let at = clinic.local_time(at);
+    let at = clinic.local_time(at, locale);
     let (subject, lead) = match how {
         PasswordChange::Recovered => (
             td_string!(locale, mail.recovered_subject),
@@ -186,7 +186,7 @@ pub fn recovery_email_changed_message(
     at: DateTime<Utc>,
     clinic: &ClinicInfo,
 ) -> Message {
-    let at = clinic.local_time(at);
+    let at = clinic.local_time(at, locale);
     compose(
         "recovery_email_changed",
         locale,
@@ -433,7 +433,9 @@ mod tests {
         );
         assert!(message.sensitive);
         assert!(message.text.contains("123456") && message.html.contains("123456"));
-        assert!(message.text.contains("10 минут"));
+        assert!(message.text.contains("Код действует 10 минут "));
+        let one = recovery_code_message(Locale::ru, "Анна", &Secret::new("1"), 21, &clinic());
+        assert!(one.text.contains("Код действует 21 минуту "));
         assert!(message.html.contains("Анна &lt;b&gt;") && !message.html.contains("<b>"));
         assert!(message.html.contains("Клиника &lt;Тест&gt;"));
         let english =
@@ -452,8 +454,8 @@ mod tests {
         );
         assert!(!changed.sensitive);
         assert!(
-            changed.text.contains("01.01.1970 03:00"),
-            "in the clinic's time"
+            changed.text.contains("1 Jan 1970, 03:00"),
+            "in the clinic's time, as English writes it"
         );
         let activated = cabinet_activated_message(
             Locale::ru,

@@ -8,7 +8,7 @@ use crate::admin::{
 use crate::clinic::PageContext;
 use crate::islands::IslandScripts;
 use crate::layout::CabinetLayout;
-use crate::pages::{ErrorPage, HomePage, NotFoundPage};
+use crate::pages::{ErrorPage, HomePage, NotFoundPage, OfflinePage};
 use crate::sections::all_requests::{RequestPage, RequestsPage};
 use crate::sections::booking::BookingPage;
 use crate::sections::calendar::{AppointmentPage, CalendarPage};
@@ -85,9 +85,8 @@ fn content_security_policy(options: &LeptosOptions) {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     PageContext::provide();
-    // The page's language, chosen by the server for this request (the
-    // language cookie, else Russian; the browser's language is not asked,
-    // since the English texts may lag behind). Pages are rendered once, so
+    // The page's language, chosen by the server for this request
+    // ([`crate::context::request_locale`]). Pages are rendered once, so
     // it is a plain value, not leptos_i18n's reactive context — whose
     // effects outlived the request on the server and panicked there.
     #[cfg(feature = "ssr")]
@@ -98,12 +97,16 @@ pub fn App() -> impl IntoView {
         <Html attr:lang=lang/>
         <Meta name="theme-color" content="#0b5c7a"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+        // With the cookies, so the manifest is in the language chosen here.
+        <Link rel="manifest" href="/manifest.webmanifest" crossorigin="use-credentials"/>
         <Router>
             <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/activate") view=ActivatePage/>
                     <Route path=path!("/recover") view=RecoverPage/>
+                    <Route path=path!("/offline") view=OfflinePage/>
                     <Route path=path!("/admin/login") view=AdminLoginPage/>
                     <AdminRoutes/>
                     <CabinetRoutes/>

@@ -3,6 +3,8 @@
 //! is one text in each language, never glued from fragments, and each
 //! language orders its values as its grammar needs.
 
+use crate::i18n::Locale;
+
 /// `template` with each `{name}` replaced by its value from `values`; a
 /// value is never read for braces again. A name `values` lacks stays as it
 /// is (a test of the locale files keeps both languages' names the same).
@@ -45,10 +47,96 @@ pub fn around<'a>(template: &'a str, name: &str) -> (&'a str, &'a str) {
         .unwrap_or((template, ""))
 }
 
+/// The three forms of a counted noun, as a locale file keeps them under
+/// `one`, `few` and `many`: «{count} заявка», «{count} заявки»,
+/// «{count} заявок». English says the same in `few` and `many`.
+pub struct CountForms {
+    pub one: &'static str,
+    pub few: &'static str,
+    pub many: &'static str,
+}
+
+/// `count` with the form of the noun its language needs (CLDR's rules for
+/// whole numbers): Russian 1, 21, 101 → one; 2–4, 22–24 → few; 0, 5–20,
+/// 25–30, 111–114 → many. English 1 → one, everything else many.
+pub fn counted(locale: Locale, count: u64, forms: CountForms) -> String {
+    let form = match locale {
+        Locale::ru => match (count % 10, count % 100) {
+            (1, tens) if tens != 11 => forms.one,
+            (2..=4, tens) if !(12..=14).contains(&tens) => forms.few,
+            _ => forms.many,
+        },
+        Locale::en if count == 1 => forms.one,
+        Locale::en => forms.many,
+    };
+    fill(form, &[("count", &count.to_string())])
+}
+
+/// [`counted`] with the forms kept under `$key` in the locale files:
+/// `count_text!(locale, home.open_count, 5)`.
+#[macro_export]
+macro_rules! count_text {
+    ($locale:expr, $($key:ident).+, $count:expr) => {{
+        let locale = $locale;
+        $crate::texts::counted(
+            locale,
+            $count,
+            $crate::texts::CountForms {
+                one: $crate::i18n::td_string!(locale, $($key).+.one),
+                few: $crate::i18n::td_string!(locale, $($key).+.few),
+                many: $crate::i18n::td_string!(locale, $($key).+.many),
+            },
+        )
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    fn a_count_takes_the_form_of_the_noun_its_language_needs() {
+        let requests = || CountForms {
+            one: "{count} заявка",
+            few: "{count} заявки",
+            many: "{count} заявок",
+        };
+        let ru = |n| counted(Locale::ru, n, requests());
+        for (n, form) in [
+            (0, "заявок"),
+            (1, "заявка"),
+            (2, "заявки"),
+            (4, "заявки"),
+            (5, "заявок"),
+            (11, "заявок"),
+            (12, "заявок"),
+            (14, "заявок"),
+            (21, "заявка"),
+            (22, "заявки"),
+            (25, "заявок"),
+            (101, "заявка"),
+            (111, "заявок"),
+            (112, "заявок"),
+            (1_000_003, "заявки"),
+        ] {
+            assert_eq!(ru(n), format!("{n} {form}"));
+        }
+        let en = |n| {
+            counted(
+                Locale::en,
+                n,
+                CountForms {
+                    one: "{count} request",
+                    few: "{count} requests",
+                    many: "{count} requests",
+                },
+            )
+        };
+        assert_eq!(en(1), "1 request");
+        assert_eq!(en(0), "0 requests");
+        assert_eq!(en(21), "21 requests");
+    }
 
     #[test]
     fn values_go_in_by_name_in_the_order_the_language_needs() {

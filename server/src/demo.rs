@@ -250,6 +250,7 @@ pub async fn seed(context: &ServerContext) -> anyhow::Result<Seeded> {
             login: PATIENT_LOGIN.to_owned(),
             address_as: "Анна Сергеевна".to_owned(),
             locale: "ru".to_owned(),
+            ends_at: chrono::DateTime::<chrono::Utc>::MAX_UTC,
         },
         operator: staff_session(
             operator,

@@ -12,6 +12,7 @@ pub mod error_page;
 pub mod events;
 pub mod health;
 pub mod mail;
+pub mod pwa;
 pub mod request_files;
 pub mod result_files;
 pub mod result_pdf;

@@ -57,7 +57,10 @@ pub async fn result_pdf(
                 Ok(None) => return StatusCode::NOT_FOUND.into_response(),
                 Err(error) => return failed(error),
             };
-            let at = state.server.clinic.local_time(state.server.clock.now());
+            let at = state
+                .server
+                .clinic
+                .local_time(state.server.clock.now(), locale);
             match render(&pdf_document(
                 &detail,
                 locale,

@@ -349,6 +349,7 @@ fn router(state: AppState) -> Router {
             get(crate::result_files::result_pdf),
         )
         .merge(crate::content_files::routes())
+        .merge(crate::pwa::routes())
         .merge(crate::request_files::routes(
             state.server.attachment_max_bytes,
         ))

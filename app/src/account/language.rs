@@ -38,3 +38,62 @@ pub async fn choose_language(locale: &str) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// The first of our languages a browser's `Accept-Language` asks for, by
+/// its weights (`q`), the earlier one on a tie: "en-GB,en;q=0.9,ru;q=0.8"
+/// is English, "de,ru;q=0.5" Russian, "de" none of ours, "en;q=0" refused.
+pub fn language_asked_for(accept_language: &str) -> Option<Locale> {
+    let mut best: Option<(f32, Locale)> = None;
+    for item in accept_language.split(',') {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("").trim();
+        let weight = parts
+            .find_map(|param| param.trim().strip_prefix("q="))
+            .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())
+            .filter(|q| (0.0..=1.0).contains(q));
+        let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        let locale = match primary.as_str() {
+            "ru" => Locale::ru,
+            "en" => Locale::en,
+            _ => continue,
+        };
+        if let Some(weight) = weight.filter(|q| *q > 0.0) {
+            if best.is_none_or(|(best, _)| weight > best) {
+                best = Some((weight, locale));
+            }
+        }
+    }
+    best.map(|(_, locale)| locale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_language_is_the_heaviest_of_ours_it_asks_for() {
+        let asked = |header| language_asked_for(header);
+        assert_eq!(asked("en-US,en;q=0.9"), Some(Locale::en));
+        assert_eq!(
+            asked("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7"),
+            Some(Locale::ru)
+        );
+        assert_eq!(asked("en-GB,en;q=0.9,ru;q=0.8"), Some(Locale::en));
+        assert_eq!(asked("de-DE,de;q=0.9,ru;q=0.5,en;q=0.4"), Some(Locale::ru));
+        assert_eq!(asked("ru;q=0.3, EN;q=0.6"), Some(Locale::en));
+        assert_eq!(
+            asked("en;q=0.8,ru;q=0.8"),
+            Some(Locale::en),
+            "a tie keeps the first"
+        );
+        assert_eq!(asked("de,fr"), None);
+        assert_eq!(asked("en;q=0,de"), None, "q=0 refuses a language");
+        assert_eq!(
+            asked("en;q=abc,ru;q=2"),
+            None,
+            "a broken weight is not a wish"
+        );
+        assert_eq!(asked("*"), None);
+        assert_eq!(asked(""), None);
+    }
+}

@@ -10,7 +10,7 @@ mod sign_in;
 
 pub use activation::{Activate, ActivatePage, ActivationStart, CheckTemporaryCredentials};
 #[cfg(feature = "ssr")]
-pub use language::{choose_language, LOCALE_COOKIE};
+pub use language::{choose_language, language_asked_for, LOCALE_COOKIE};
 pub use recovery::{RecoverPage, RequestRecoveryCode, ResetPassword};
 pub use sign_in::{LoginPage, SignIn, SignOut, SignOutButton};
 

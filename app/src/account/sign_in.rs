@@ -6,7 +6,7 @@ use crate::forms::{action_error, CredentialsFields, EnhancedForm, FormError, Sub
 use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::layout::AuthPage;
-use crate::layout::LanguageSwitch;
+use crate::layout::{InstallButton, LanguageSwitch};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn as _;
 
@@ -48,6 +48,7 @@ pub fn LoginPage() -> impl IntoView {
                 <a class="help-phone" href=phone_href>{clinic.help_phone}</a>
             </p>
             <LanguageSwitch/>
+            <InstallButton/>
         </AuthPage>
     }
 }

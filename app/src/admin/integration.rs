@@ -58,7 +58,11 @@ pub mod server {
     pub async fn mis_clients() -> Result<Vec<MisClientLine>, AppError> {
         require_staff(StaffRole::Admin)?;
         let context = server_context()?;
-        let time = |at| context.clinic.local_time(at);
+        let time = |at| {
+            context
+                .clinic
+                .local_time(at, crate::context::request_locale())
+        };
         Ok(mis_clients::all(&context.db)
             .await?
             .into_iter()

@@ -176,7 +176,7 @@ mod search {
                     },
                     mis_patient_id: row.mis_patient_id,
                     full_name: row.full_name,
-                    birth_date: day_text(row.birth_date),
+                    birth_date: day_text(row.birth_date, crate::context::request_locale()),
                     login: row.login,
                 })
                 .collect(),

@@ -76,7 +76,7 @@ mod server {
         let now = context.clock.now();
         let today = context
             .clinic
-            .local_time(now)
+            .local_time(now, crate::context::request_locale())
             .get(..10)
             .and_then(|d| patient::date(d).ok())
             .unwrap_or(now.date_naive());
@@ -187,7 +187,9 @@ mod server {
             patient_name: full_name,
             login,
             password: password.expose().to_owned(),
-            valid_until: context.clinic.local_time(expires_at),
+            valid_until: context
+                .clinic
+                .local_time(expires_at, crate::context::request_locale()),
         })
     }
 }

@@ -95,6 +95,13 @@ impl SessionSettings {
             Ok(())
         }
     }
+
+    /// When a live session ends unless it is used again: idle from its
+    /// last use, and never later than its fixed expiry.
+    pub fn ends_at(&self, kind: Kind, session: &Session) -> DateTime<Utc> {
+        let (idle, _) = self.timeouts(kind);
+        (session.last_seen_at + idle).min(session.expires_at)
+    }
 }
 
 /// The signed-in patient of a request.
@@ -105,6 +112,9 @@ pub struct PatientSession {
     pub login: String,
     pub address_as: String,
     pub locale: String,
+    /// When the session ends unless used again (copies of its pages kept
+    /// for reading offline go with it).
+    pub ends_at: DateTime<Utc>,
 }
 
 /// The signed-in staff member of a request.
@@ -169,6 +179,10 @@ async fn live_session(
     }
     if now - session.last_seen_at >= TOUCH_EVERY {
         sessions::touch(db, session.id, now).await?;
+        return Ok(Some(Session {
+            last_seen_at: now,
+            ..session
+        }));
     }
     Ok(Some(session))
 }
@@ -191,6 +205,7 @@ pub async fn resolve(
                         login: account.login,
                         address_as: account.address_as,
                         locale: account.locale,
+                        ends_at: settings.ends_at(Kind::Patient, &session),
                     })
                 }
                 None => {

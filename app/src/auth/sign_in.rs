@@ -9,8 +9,8 @@
 use super::attempts::{check_password, Failure};
 use super::Kind;
 use crate::context::{
-    limit_by_ip, redirect_plain_form, request_meta, server_context, set_response_header, signed_in,
-    ServerContext,
+    chosen_locale, limit_by_ip, redirect_plain_form, request_meta, server_context,
+    set_response_header, signed_in, ServerContext,
 };
 use crate::db::audit::{Action, Actor};
 use crate::db::failures::Form;
@@ -200,9 +200,11 @@ pub async fn sign_in(kind: AccountKind, login: String, password: String) -> Resu
     .await?;
     unit.audit(rules.signed_in, None, "").await?;
     unit.commit().await?;
-    if let Subject::Patient(id) = credentials.subject {
-        // Mail follows the language the patient last signed in with.
-        accounts::set_locale(&context.db, id, meta.locale.as_str()).await?;
+    // A language chosen on this device (on the sign-in page, say) is the
+    // patient's newest wish and becomes their setting; a language only
+    // guessed from the browser never replaces the one they saved.
+    if let (Subject::Patient(id), Some(chosen)) = (credentials.subject, chosen_locale()) {
+        accounts::set_locale(&context.db, id, chosen.as_str()).await?;
     }
     set_response_header(
         http::header::SET_COOKIE,

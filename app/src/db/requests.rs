@@ -286,6 +286,19 @@ pub async fn open_of_patient(
     })
 }
 
+/// How many of the patient's requests are open.
+pub async fn open_count_of_patient(db: &Db, patient_id: i64) -> Result<i64, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM patient_requests r \
+             WHERE r.patient_id = $1 AND r.status IN ('sent', 'accepted', 'in_progress')",
+        )
+        .bind(patient_id)
+        .fetch_one(pool)
+        .await
+    })
+}
+
 /// The request with this number, if it is this patient's.
 pub async fn of_patient_by_number(
     db: &Db,

@@ -218,6 +218,19 @@ pub async fn new_of_patient(
     })
 }
 
+/// How many of the patient's ready orders are new to them.
+pub async fn new_count_of_patient(db: &Db, patient_id: i64) -> Result<i64, sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM lab_orders o WHERE o.patient_id = $1 AND o.status = 'ready' \
+             AND COALESCE(o.ready_at > (SELECT p.results_seen_at FROM patients p WHERE p.id = $1), TRUE)",
+        )
+        .bind(patient_id)
+        .fetch_one(pool)
+        .await
+    })
+}
+
 /// The patient's ready order with this id.
 pub async fn ready_order(
     db: &Db,

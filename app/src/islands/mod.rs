@@ -44,15 +44,27 @@ pub fn IslandScripts(options: LeptosOptions) -> impl IntoView {
     view! { <script type="module" nonce=nonce>{loader_script(&options)}</script> }
 }
 
-/// `loader.js` called with where the browser finds the site's JS and wasm:
-/// made once, from `hash.txt` when the files are hashed.
+/// Where the browser finds this build's files, as the pages name them.
 #[cfg(feature = "ssr")]
-fn loader_script(options: &LeptosOptions) -> &'static str {
-    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SCRIPT.get_or_init(|| {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteAssets {
+    pub script: String,
+    pub wasm: String,
+    pub stylesheet: String,
+    /// The names carry their content's hash (`cabinet.<hash>.wasm`): a
+    /// name is never reused for other content.
+    pub hashed: bool,
+}
+
+/// This build's file names: from `hash.txt` when the files are hashed
+/// (as leptos_meta's `HashedStylesheet` reads it). Read once.
+#[cfg(feature = "ssr")]
+pub fn site_assets(options: &LeptosOptions) -> &'static SiteAssets {
+    static ASSETS: std::sync::OnceLock<SiteAssets> = std::sync::OnceLock::new();
+    ASSETS.get_or_init(|| {
         let name = options.output_name.to_string();
         let pkg = format!("/{}", options.site_pkg_dir);
-        let (mut script, mut wasm) = (name.clone(), name);
+        let (mut script, mut wasm, mut stylesheet) = (name.clone(), name.clone(), name);
         if options.hash_files {
             let hashes = std::env::current_exe()
                 .ok()
@@ -63,16 +75,33 @@ fn loader_script(options: &LeptosOptions) -> &'static str {
                 match file.trim() {
                     "js" => script = format!("{script}.{}", hash.trim()),
                     "wasm" => wasm = format!("{wasm}.{}", hash.trim()),
+                    "css" => stylesheet = format!("{stylesheet}.{}", hash.trim()),
                     _ => {}
                 }
             }
         } else if option_env!("LEPTOS_OUTPUT_NAME").is_none() {
             wasm.push_str("_bg");
         }
-        let (script, wasm) = (format!("{pkg}/{script}.js"), format!("{pkg}/{wasm}.wasm"));
+        SiteAssets {
+            script: format!("{pkg}/{script}.js"),
+            wasm: format!("{pkg}/{wasm}.wasm"),
+            stylesheet: format!("{pkg}/{stylesheet}.css"),
+            hashed: options.hash_files,
+        }
+    })
+}
+
+/// `loader.js` called with where the browser finds the site's JS and wasm.
+#[cfg(feature = "ssr")]
+fn loader_script(options: &LeptosOptions) -> &'static str {
+    static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let assets = site_assets(options);
         format!(
-            "{}({script:?}, {wasm:?});",
-            include_str!("loader.js").trim_end()
+            "{}({:?}, {:?});",
+            include_str!("loader.js").trim_end(),
+            assets.script,
+            assets.wasm
         )
     })
 }

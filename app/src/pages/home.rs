@@ -29,8 +29,12 @@ use serde::{Deserialize, Serialize};
 pub struct HomeSummary {
     pub address_as: String,
     pub next_appointment: Option<AppointmentView>,
+    /// The newest few of the new results, and how many are new in all.
     pub new_results: Vec<OrderSummary>,
+    pub new_results_count: u64,
+    /// The latest few open requests, and how many are open in all.
     pub open_requests: Vec<RequestSummary>,
+    pub open_count: u64,
     pub balance: Option<FinanceView>,
     pub news: Option<ContentCard>,
 }
@@ -60,13 +64,15 @@ mod server {
         let patient = current_patient()?;
         let (db, id, now) = (&context.db, patient.patient_id, context.clock.now());
         let today = context.clinic.local_date(now);
-        // Five independent reads, all at once — one round: the page waits
+        // Seven independent reads, all at once — one round: the page waits
         // for the slowest, not for their sum, and none depends on how long
         // the patient's history is.
-        let (next, new_results, open, totals, news) = tokio::join!(
+        let (next, new_results, new_count, open, open_count, totals, news) = tokio::join!(
             appointments::next_of_patient(db, id, now),
             results::new_of_patient(db, id, CARD_ITEMS),
+            results::new_count_of_patient(db, id),
             requests::open_of_patient(db, id, CARD_ITEMS),
+            requests::open_count_of_patient(db, id),
             finance::totals(db, id),
             content::news_page(db, today, 1, 0),
         );
@@ -77,10 +83,12 @@ mod server {
                 .into_iter()
                 .map(|row| summary_of(row, None))
                 .collect(),
+            new_results_count: new_count?.unsigned_abs(),
             open_requests: open?
                 .iter()
                 .map(|row| engine::summary(&context, row))
                 .collect::<Result<_, _>>()?,
+            open_count: open_count?.unsigned_abs(),
             balance: totals?.map(sums_of),
             news: news?.into_iter().next().map(card_of),
         })
@@ -116,8 +124,8 @@ fn Cards(summary: HomeSummary) -> impl IntoView {
         <p><a class="button primary" href=Section::Booking.path()>{td_string!(locale, home.book)}</a></p>
         <div class="home-cards">
             <NextVisitCard appointment=summary.next_appointment/>
-            <NewResultsCard results=summary.new_results/>
-            <OpenRequestsCard requests=summary.open_requests/>
+            <NewResultsCard results=summary.new_results count=summary.new_results_count/>
+            <OpenRequestsCard requests=summary.open_requests count=summary.open_count/>
             <BalanceCard balance=summary.balance/>
             <NewsCard news=summary.news/>
         </div>
@@ -152,7 +160,7 @@ fn NextVisitCard(appointment: Option<AppointmentView>) -> impl IntoView {
             let path = a.path();
             let memo = a.memo_text.is_some() || a.memo_pdf;
             view! {
-                <p class="home-visit-when"><a href=path.clone()>{day_text(a.day)} " " {a.time.clone()}</a></p>
+                <p class="home-visit-when"><a href=path.clone()>{day_text(a.day, locale)} " " {a.time.clone()}</a></p>
                 <p>{a.with.clone()} {a.specialty.clone().map(|s| format!(", {s}"))}</p>
                 <p class="field-hint">{a.clinic_name.clone()} ", " {a.clinic_address.clone()}</p>
                 {memo.then(|| view! {
@@ -170,7 +178,7 @@ fn NextVisitCard(appointment: Option<AppointmentView>) -> impl IntoView {
 }
 
 #[component]
-fn NewResultsCard(results: Vec<OrderSummary>) -> impl IntoView {
+fn NewResultsCard(results: Vec<OrderSummary>, count: u64) -> impl IntoView {
     let locale = use_locale();
     view! {
         <Card id="home-results" title=td_string!(locale, home.new_results) section=Section::Results>
@@ -178,11 +186,12 @@ fn NewResultsCard(results: Vec<OrderSummary>) -> impl IntoView {
                 view! { <p class="empty">{td_string!(locale, home.no_new_results)}</p> }.into_any()
             } else {
                 view! {
+                    <p class="card-count">{crate::count_text!(locale, home.new_results_count, count)}</p>
                     <ul class="plain-list">
                         {results.into_iter().map(|r| view! {
                             <li>
                                 <a href=r.path()>{r.panel.clone()}</a>
-                                " · " {day_text(r.taken_on)}
+                                " · " {day_text(r.taken_on, locale)}
                                 {(r.flagged > 0).then(|| view! {
                                     " " <span class="mark high">"! " {td_string!(locale, home.has_flagged)}</span>
                                 })}
@@ -197,14 +206,18 @@ fn NewResultsCard(results: Vec<OrderSummary>) -> impl IntoView {
 }
 
 #[component]
-fn OpenRequestsCard(requests: Vec<RequestSummary>) -> impl IntoView {
+fn OpenRequestsCard(requests: Vec<RequestSummary>, count: u64) -> impl IntoView {
     let locale = use_locale();
     view! {
         <Card id="home-requests" title=td_string!(locale, home.open_requests) section=Section::Requests>
             {if requests.is_empty() {
                 view! { <p class="empty">{td_string!(locale, home.no_open_requests)}</p> }.into_any()
             } else {
-                view! { <RequestList requests/> }.into_any()
+                view! {
+                    <p class="card-count">{crate::count_text!(locale, home.open_count, count)}</p>
+                    <RequestList requests/>
+                }
+                .into_any()
             }}
         </Card>
     }

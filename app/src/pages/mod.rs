@@ -1,8 +1,10 @@
-//! Pages outside the sections: «Главная», not found, and the error page.
+//! Pages outside the sections: «Главная», not found, the error page and
+//! the page shown offline.
 
 mod error;
 mod home;
 mod not_found;
+mod offline;
 
 #[cfg(feature = "ssr")]
 pub(crate) use error::escape_html;
@@ -11,3 +13,4 @@ pub use error::static_error_page;
 pub use error::{ErrorPage, LoadFailed};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
+pub use offline::{manifest_texts, OfflinePage};

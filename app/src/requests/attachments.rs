@@ -103,7 +103,9 @@ mod server {
             media_type: row.media_type,
             size: row.size,
             sha256: row.sha256,
-            attached: context.clinic.local_time(row.created_at),
+            attached: context
+                .clinic
+                .local_time(row.created_at, crate::context::request_locale()),
         }
     }
 
@@ -247,7 +249,9 @@ mod server {
             media_type: file.media_type.to_owned(),
             size,
             sha256,
-            attached: context.clinic.local_time(attached),
+            attached: context
+                .clinic
+                .local_time(attached, crate::context::request_locale()),
         })
     }
 

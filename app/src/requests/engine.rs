@@ -240,8 +240,10 @@ pub fn summary(context: &ServerContext, row: &RequestRow) -> Result<RequestSumma
         number: row.number.clone(),
         kind: kind_of(row)?,
         status: status_of(row)?,
-        summary: content_of(row)?.summary(),
-        sent: context.clinic.local_time(row.created_at),
+        summary: content_of(row)?.summary(crate::context::request_locale()),
+        sent: context
+            .clinic
+            .local_time(row.created_at, crate::context::request_locale()),
     })
 }
 
@@ -255,7 +257,9 @@ pub async fn detail(context: &ServerContext, row: &RequestRow) -> Result<Request
         status,
         content: content_of(row)?,
         department: row.department_name.clone(),
-        sent: context.clinic.local_time(row.created_at),
+        sent: context
+            .clinic
+            .local_time(row.created_at, crate::context::request_locale()),
         history: history
             .into_iter()
             .map(|entry: HistoryRow| {
@@ -266,7 +270,9 @@ pub async fn detail(context: &ServerContext, row: &RequestRow) -> Result<Request
                             row.number, entry.status
                         ))
                     })?,
-                    at: context.clinic.local_time(entry.at),
+                    at: context
+                        .clinic
+                        .local_time(entry.at, crate::context::request_locale()),
                     staff_name: entry.staff_name,
                     mis_client: entry.mis_client_name,
                     comment: entry.comment,
@@ -515,8 +521,7 @@ async fn queue_document_mail(
     let Some(email) = target.agreement_email else {
         return Ok(());
     };
-    let from = context.clinic.local_time(unit.now);
-    let from = from.get(..10).unwrap_or_default();
+    let from = crate::domain::request::day_text(context.clinic.local_date(unit.now), locale);
     let clinic = match &request.clinic {
         Some(choice) => crate::db::clinics::all(&context.db)
             .await?
@@ -530,7 +535,7 @@ async fn queue_document_mail(
             DocumentReady::PickUp {
                 clinic: clinic.as_ref().map_or("", |c| c.name.as_str()),
                 address: clinic.as_ref().map_or("", |c| c.address.as_str()),
-                from,
+                from: &from,
             },
             &[][..],
         ),

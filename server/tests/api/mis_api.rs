@@ -452,6 +452,7 @@ async fn demo_patient(app: &TestApp) -> PatientSession {
         login: "demo".into(),
         address_as: "Анна Сергеевна".into(),
         locale: "ru".into(),
+        ends_at: chrono::DateTime::<chrono::Utc>::MAX_UTC,
     }
 }
 

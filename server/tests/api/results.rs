@@ -556,6 +556,9 @@ async fn the_start_page_shows_each_patient_their_own_visit_new_result_open_reque
                 "4\u{202f}350,50\u{a0}₽",
                 "З-2026-",
                 "href=\"/booking\"",
+                // Counted in words that agree with the number.
+                "<p class=\"card-count\">1 новый результат</p>",
+                "<p class=\"card-count\">5 открытых заявок</p>",
             ] {
                 assert!(html.contains(shown), "{shown} in {html}");
             }

@@ -164,11 +164,13 @@ mod server {
             lines.push(QueueLine {
                 kind: engine::read_kind(&row.number, &row.kind)?,
                 status: engine::read_status(&row.number, &row.status)?,
-                summary: content.summary(),
+                summary: content.summary(crate::context::request_locale()),
                 department: row.department_name,
                 patient_name: row.patient_name,
                 assigned_to: row.assigned_name,
-                sent: context.clinic.local_time(row.created_at),
+                sent: context
+                    .clinic
+                    .local_time(row.created_at, crate::context::request_locale()),
                 number: row.number,
             });
         }

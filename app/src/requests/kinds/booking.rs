@@ -118,7 +118,7 @@ pub(crate) fn desired_day(day: NaiveDate, today: NaiveDate) -> Result<NaiveDate,
 }
 
 impl KindContent for BookingContent {
-    fn summary_line(&self) -> String {
+    fn summary_line(&self, _locale: Locale) -> String {
         self.reason.clone()
     }
 
@@ -128,7 +128,7 @@ impl KindContent for BookingContent {
             .add(label(BookingForm::reason), self.reason.clone())
             .add(
                 label(BookingForm::desired_date),
-                day_text(self.desired_date),
+                day_text(self.desired_date, locale),
             )
             .add(label(BookingForm::specialist), self.specialist.clone())
             .add(
@@ -285,7 +285,7 @@ mod tests {
         let old = r#"{"kind":"booking","reason":"Осмотр","desired_date":"2026-12-01"}"#;
         let content: RequestContent = serde_json::from_str(old).unwrap();
         assert_eq!(content.kind(), RequestKind::Booking);
-        assert_eq!(content.summary(), "Осмотр");
+        assert_eq!(content.summary(Locale::ru), "Осмотр");
         let facts = content.facts(Locale::ru);
         assert_eq!(
             facts

@@ -46,8 +46,8 @@ pub struct CancelAppointmentContent {
 }
 
 impl KindContent for CancelAppointmentContent {
-    fn summary_line(&self) -> String {
-        self.appointment.line()
+    fn summary_line(&self, locale: Locale) -> String {
+        self.appointment.line(locale)
     }
 
     fn facts(&self, locale: Locale) -> Vec<Fact> {

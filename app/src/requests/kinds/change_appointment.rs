@@ -62,8 +62,8 @@ pub struct ChangeAppointmentContent {
 }
 
 impl KindContent for ChangeAppointmentContent {
-    fn summary_line(&self) -> String {
-        self.appointment.line()
+    fn summary_line(&self, locale: Locale) -> String {
+        self.appointment.line(locale)
     }
 
     fn facts(&self, locale: Locale) -> Vec<Fact> {
@@ -71,7 +71,7 @@ impl KindContent for ChangeAppointmentContent {
             .facts(locale)
             .add(
                 td_string!(locale, booking.desired_date),
-                self.desired_date.map(day_text),
+                self.desired_date.map(|day| day_text(day, locale)),
             )
             .add(
                 td_string!(locale, booking.time_of_day),
@@ -127,7 +127,14 @@ mod tests {
         ] {
             assert_eq!(content.kind(), kind);
             assert_eq!(content.about().as_deref(), Some("A-77"));
-            assert_eq!(content.summary(), "05.12.2026 10:30, Петров Пётр Петрович");
+            assert_eq!(
+                content.summary(Locale::ru),
+                "05.12.2026 10:30, Петров Пётр Петрович"
+            );
+            assert_eq!(
+                content.summary(Locale::en),
+                "5 Dec 2026 10:30, Петров Пётр Петрович"
+            );
             let stored = serde_json::to_string(content).unwrap();
             assert!(stored.contains(&format!(r#""kind":"{}""#, kind.as_str())));
             assert_eq!(

@@ -458,9 +458,9 @@ impl DocumentContent {
 impl KindContent for DocumentContent {
     /// Told by its period: the list names its kind beside it, the page its
     /// type.
-    fn summary_line(&self) -> String {
+    fn summary_line(&self, locale: Locale) -> String {
         let (from, until) = self.period();
-        format!("{} – {}", day_text(from), day_text(until))
+        format!("{} – {}", day_text(from, locale), day_text(until, locale))
     }
 
     fn facts(&self, locale: Locale) -> Vec<Fact> {
@@ -505,7 +505,10 @@ impl KindContent for DocumentContent {
                 );
         }
         facts
-            .add(td_string!(locale, document.period), self.summary_line())
+            .add(
+                td_string!(locale, document.period),
+                self.summary_line(locale),
+            )
             .add(
                 td_string!(locale, document.delivery),
                 delivery.label(locale).to_owned(),
@@ -558,7 +561,8 @@ mod tests {
             panic!("{content:?}");
         };
         assert_eq!(old.document_type, DocumentType::TaxDeductionCertificate);
-        assert_eq!(content.summary(), "01.01.2026 – 30.06.2026");
+        assert_eq!(content.summary(Locale::ru), "01.01.2026 – 30.06.2026");
+        assert_eq!(content.summary(Locale::en), "1 Jan 2026 – 30 Jun 2026");
     }
 
     #[test]

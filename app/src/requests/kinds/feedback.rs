@@ -80,7 +80,7 @@ impl KindForm for FeedbackForm {
 }
 
 impl KindContent for FeedbackContent {
-    fn summary_line(&self) -> String {
+    fn summary_line(&self, _locale: Locale) -> String {
         self.message.clone()
     }
 

@@ -90,7 +90,7 @@ impl KindForm for HomeVisitForm {
 }
 
 impl KindContent for HomeVisitContent {
-    fn summary_line(&self) -> String {
+    fn summary_line(&self, _locale: Locale) -> String {
         self.reason.clone()
     }
 

@@ -16,6 +16,7 @@ pub mod feedback;
 pub mod home_visit;
 pub mod radiology_report;
 
+use crate::domain::request::day_text;
 use crate::domain::FieldErrors;
 use crate::forms::FormField;
 use crate::i18n::{td_string, Locale};
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 pub trait KindContent {
     /// What the request is about, in the patient's words or the MIS's: the
     /// lists show its first line.
-    fn summary_line(&self) -> String;
+    fn summary_line(&self, locale: Locale) -> String;
     /// What the request's page shows, in the reader's language, in order;
     /// what the patient left empty is left out.
     fn facts(&self, locale: Locale) -> Vec<Fact>;
@@ -158,8 +159,8 @@ kinds! {
 
 impl RequestContent {
     /// One line for lists: the first line of what it is about, cut short.
-    pub fn summary(&self) -> String {
-        let line = self.of_kind().summary_line();
+    pub fn summary(&self, locale: Locale) -> String {
+        let line = self.of_kind().summary_line(locale);
         let first: String = line
             .lines()
             .next()
@@ -224,14 +225,22 @@ pub struct AppointmentSeen {
 
 impl AppointmentSeen {
     /// The appointment in one line: «05.12.2026 10:30, Кардиолог Петров П. П.».
-    pub fn line(&self) -> String {
-        format!("{}, {}", self.starts_at.format("%d.%m.%Y %H:%M"), self.with)
+    pub fn line(&self, locale: Locale) -> String {
+        format!(
+            "{} {}, {}",
+            day_text(self.starts_at.date(), locale),
+            self.starts_at.format("%H:%M"),
+            self.with
+        )
     }
 
     /// The facts a request about it starts with: the appointment, its clinic.
     pub fn facts(&self, locale: Locale) -> Facts {
         Facts::default()
-            .add(td_string!(locale, appointment.appointment), self.line())
+            .add(
+                td_string!(locale, appointment.appointment),
+                self.line(locale),
+            )
             .add(
                 td_string!(locale, appointment.clinic),
                 self.clinic.as_ref().map(|c| c.name.clone()),
@@ -258,7 +267,10 @@ impl ReferralSeen {
             &[
                 ("service", &self.service),
                 ("doctor", &self.doctor),
-                ("until", &crate::domain::request::day_text(self.valid_until)),
+                (
+                    "until",
+                    &crate::domain::request::day_text(self.valid_until, locale),
+                ),
             ],
         )
     }
@@ -409,7 +421,7 @@ mod tests {
             feedback_type: feedback::FeedbackType::Error,
             message: format!("{}\nвторая строка", "а".repeat(130)),
         });
-        let summary = content.summary();
+        let summary = content.summary(Locale::ru);
         assert_eq!(summary.chars().count(), 121);
         assert!(summary.ends_with('…'));
     }

@@ -63,7 +63,7 @@ pub struct RadiologyReportContent {
 }
 
 impl KindContent for RadiologyReportContent {
-    fn summary_line(&self) -> String {
+    fn summary_line(&self, _locale: Locale) -> String {
         self.study.clone()
     }
 
@@ -72,7 +72,7 @@ impl KindContent for RadiologyReportContent {
             .add(td_string!(locale, radiology.study), self.study.clone())
             .add(
                 td_string!(locale, radiology.study_date),
-                day_text(self.study_date),
+                day_text(self.study_date, locale),
             )
             .add(
                 td_string!(locale, document.delivery),

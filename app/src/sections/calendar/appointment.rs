@@ -206,7 +206,7 @@ fn AppointmentCard(detail: AppointmentDetail) -> impl IntoView {
     view! {
         <article class="card appointment" aria-labelledby="appointment-when">
             <h2 id="appointment-when" class="request-head">
-                <span>{day_text(a.day)} " " {a.time.clone()}</span>
+                <span>{day_text(a.day, locale)} " " {a.time.clone()}</span>
                 {status_note.map(|note| view! { <span class="status">{note}</span> })}
             </h2>
             <dl class="facts">

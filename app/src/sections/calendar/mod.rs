@@ -110,7 +110,6 @@ pub(crate) mod server {
                 row.mis_id, row.status
             ))
         })?;
-        let local = context.clinic.local_time(row.starts_at);
         let with = match (row.doctor_name, row.study_type) {
             (Some(doctor), _) => doctor,
             (None, Some(study)) => study,
@@ -122,7 +121,11 @@ pub(crate) mod server {
             specialty: row.specialty,
             visit_type: row.visit_type,
             day: context.clinic.local_date(row.starts_at),
-            time: local.get(11..).unwrap_or_default().to_owned(),
+            time: context
+                .clinic
+                .local_naive(row.starts_at)
+                .format("%H:%M")
+                .to_string(),
             duration_minutes: row.duration_minutes,
             clinic_name: row.clinic_name,
             clinic_address: row.clinic_address,

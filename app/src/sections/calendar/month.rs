@@ -302,7 +302,7 @@ fn AppointmentLine(appointment: AppointmentView) -> impl IntoView {
         <li class="appointment-item">
             <a href=a.path() class="request-link">
                 <span class="request-head">
-                    <strong>{crate::domain::request::day_text(a.day)} " " {a.time.clone()}</strong>
+                    <strong>{crate::domain::request::day_text(a.day, locale)} " " {a.time.clone()}</strong>
                     {marked.map(|label| view! { <span class="status">{label}</span> })}
                 </span>
                 <span class="request-kind">

@@ -156,7 +156,7 @@ fn Balances(finance: FinanceView) -> impl IntoView {
     let locale = use_locale();
     let as_of = crate::texts::fill(
         td_string!(locale, finance.as_of),
-        &[("date", &day_text(finance.books_on))],
+        &[("date", &day_text(finance.books_on, locale))],
     );
     if finance.third_party_payer {
         return view! {
@@ -223,7 +223,7 @@ fn Invoices(invoices: Vec<InvoiceView>) -> impl IntoView {
                     {invoices.into_iter().map(|invoice| view! {
                         <tr class:unpaid=!invoice.paid>
                             <th scope="row">{invoice.number.clone()}</th>
-                            <td>{day_text(invoice.issued_on)}</td>
+                            <td>{day_text(invoice.issued_on, locale)}</td>
                             <td class="number">{invoice.amount.text(locale)}</td>
                             <td>{if invoice.paid {
                                 td_string!(locale, finance.paid)

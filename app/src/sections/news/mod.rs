@@ -220,9 +220,12 @@ pub fn ContentDates(publish_on: NaiveDate, valid: Option<(NaiveDate, NaiveDate)>
     match valid {
         Some((from, until)) => crate::texts::fill(
             td_string!(locale, promotions.valid),
-            &[("from", &day_text(from)), ("until", &day_text(until))],
+            &[
+                ("from", &day_text(from, locale)),
+                ("until", &day_text(until, locale)),
+            ],
         ),
-        None => day_text(publish_on),
+        None => day_text(publish_on, locale),
     }
 }
 

@@ -181,7 +181,7 @@ fn ReferralChoice(list: Vec<ReferralView>) -> impl IntoView {
                                 <dt>{td_string!(locale, referrals.issued_by)}</dt>
                                 <dd>{r.doctor.clone()} ", " {r.specialty.clone()}</dd>
                                 <dt>{td_string!(locale, referrals.valid)}</dt>
-                                <dd>{day_text(r.issued_on)} " – " {day_text(r.valid_until)}</dd>
+                                <dd>{day_text(r.issued_on, locale)} " – " {day_text(r.valid_until, locale)}</dd>
                             </dl>
                             {(!bookable).then(|| view! {
                                 <p class="field-hint" id=why>{td_string!(locale, referrals.lab_test_why)}</p>

@@ -87,8 +87,8 @@ pub fn chart_svg(trend: &TrendView, locale: Locale) -> Option<String> {
         &[
             ("name", &trend.name),
             ("count", &values.len().to_string()),
-            ("from", &day_text(first)),
-            ("until", &day_text(values[values.len() - 1].0)),
+            ("from", &day_text(first, locale)),
+            ("until", &day_text(values[values.len() - 1].0, locale)),
         ],
     ));
     let mut svg = format!(

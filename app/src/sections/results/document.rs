@@ -35,7 +35,7 @@ pub fn pdf_document(
             ),
             (
                 td_string!(locale, results.taken_on).to_owned(),
-                order.taken_on.format("%d.%m.%Y").to_string(),
+                crate::domain::request::day_text(order.taken_on, locale),
             ),
             (
                 td_string!(locale, results.lab).to_owned(),

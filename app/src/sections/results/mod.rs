@@ -390,7 +390,7 @@ fn LabResults(days: Vec<(NaiveDate, Vec<OrderSummary>)>) -> impl IntoView {
             <p class="field-hint">{td_string!(locale, results.lab_hint)}</p>
             {days.is_empty().then(|| view! { <p class="empty">{td_string!(locale, results.lab_none)}</p> })}
             {days.into_iter().map(|(day, orders)| view! {
-                <h3 class="day-heading">{day_text(day)}</h3>
+                <h3 class="day-heading">{day_text(day, locale)}</h3>
                 <ul class="result-list">
                     {orders.into_iter().map(|order| view! { <OrderCard order/> }).collect_view()}
                 </ul>
@@ -453,7 +453,7 @@ fn StudyCard(study: StudyView) -> impl IntoView {
             </h3>
             <dl class="facts">
                 <dt>{td_string!(locale, radiology.study_date)}</dt>
-                <dd>{day_text(study.performed_on)}</dd>
+                <dd>{day_text(study.performed_on, locale)}</dd>
                 <dt>{td_string!(locale, appointment.clinic)}</dt>
                 <dd>{study.clinic.clone()}</dd>
             </dl>

@@ -129,7 +129,7 @@ fn ResultCard(detail: ResultDetail) -> impl IntoView {
             <h2 id="result-panel">{order.panel.clone()}</h2>
             <dl class="facts">
                 <dt>{td_string!(locale, results.taken_on)}</dt>
-                <dd>{day_text(order.taken_on)}</dd>
+                <dd>{day_text(order.taken_on, locale)}</dd>
                 <dt>{td_string!(locale, results.lab)}</dt>
                 <dd>{order.lab.clone()}</dd>
             </dl>

@@ -138,7 +138,7 @@ fn TrendCard(trend: TrendView) -> impl IntoView {
                 <tbody>
                     {trend.points.iter().rev().map(|p| view! {
                         <tr class:out-of-range=p.mark.is_some()>
-                            <th scope="row"><a href=result_path(p.order_id)>{day_text(p.day)}</a></th>
+                            <th scope="row"><a href=result_path(p.order_id)>{day_text(p.day, locale)}</a></th>
                             <td>
                                 {number_text(&p.value, locale)} " " {unit.clone()}
                                 {p.mark.map(|mark| view! { <br/><span class=mark.class()>{mark.text(locale)}</span> })}

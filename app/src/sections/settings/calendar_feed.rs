@@ -60,7 +60,9 @@ mod server {
         Ok(calendar_feeds::of_patient(&context.db, patient.patient_id)
             .await?
             .map(|(with_details, created)| FeedState {
-                created: context.clinic.local_time(created),
+                created: context
+                    .clinic
+                    .local_time(created, crate::context::request_locale()),
                 with_details,
             }))
     }

@@ -99,8 +99,12 @@ pub async fn signed_in_sessions() -> Result<Vec<SessionInfo>, AppError> {
             id: session.id,
             device: device_label(&session.user_agent),
             ip: session.ip,
-            started: context.clinic.local_time(session.created_at),
-            last_seen: context.clinic.local_time(session.last_seen_at),
+            started: context
+                .clinic
+                .local_time(session.created_at, crate::context::request_locale()),
+            last_seen: context
+                .clinic
+                .local_time(session.last_seen_at, crate::context::request_locale()),
             current: session.id == patient.session_id,
         })
         .collect())
