@@ -54,16 +54,21 @@ test("with the release build a patient signs in, books through the form's island
   await hydrated(page);
 });
 
-test("pages with islands hydrate without a console error or warning", async ({ page }) => {
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`${page.url()}: ${message.text()}`);
+test.describe("as patients' browsers run them, with the service worker", () => {
+  // Playwright's blocking of service workers is itself a console warning.
+  test.use({ serviceWorkers: "allow" });
+
+  test("pages with islands hydrate without a console error or warning", async ({ page }) => {
+    const problems: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") problems.push(`${page.url()}: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
+    await signIn(page);
+    for (const path of ["/booking", "/home-visit", "/feedback", "/requests", "/requests/З-2026-000001", "/settings", "/booking?tab=list"]) {
+      await open(page, path);
+      await expect(page.locator("leptos-island").first()).toBeAttached();
+    }
+    expect(problems).toEqual([]);
   });
-  page.on("pageerror", (error) => problems.push(`${page.url()}: ${error.message}`));
-  await signIn(page);
-  for (const path of ["/booking", "/home-visit", "/feedback", "/requests", "/requests/З-2026-000001", "/settings", "/booking?tab=list"]) {
-    await open(page, path);
-    await expect(page.locator("leptos-island").first()).toBeAttached();
-  }
-  expect(problems).toEqual([]);
 });

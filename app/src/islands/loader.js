@@ -5,12 +5,13 @@
 // server sent: every form in it still posts as plain HTML.
 //
 // On every page it also registers the service worker (reading offline:
-// server/src/pwa/) and, where the browser offers to install the cabinet,
-// shows the page's «Установить приложение» button for it.
+// server/src/pwa/), shows the page's «Установить приложение» button where
+// the browser offers to install the cabinet, and keeps the keyboard's focus
+// with the phone's menu drawer.
 ((script, wasm) => {
-  navigator.serviceWorker?.register("/sw.js").catch((error) => {
-    console.warn("no reading offline:", error);
-  });
+  // A browser that refuses it (a private window, a policy) gets every page
+  // from the server as before, so a refusal is not worth a warning.
+  navigator.serviceWorker?.register("/sw.js").catch(() => {});
   addEventListener("beforeinstallprompt", (offer) => {
     const button = document.querySelector("[data-install]");
     if (!button) return;
@@ -21,6 +22,36 @@
       offer.prompt();
     };
   });
+  // «Главное меню» opens over a phone's page as the «Меню» link's target
+  // (CSS :target, no script needed). With the script, focus follows it: in
+  // on opening, held inside while it is open (Tab wraps, Escape closes),
+  // and back on «Меню» when it closes.
+  const menu = document.getElementById("main-menu");
+  const toggle = document.querySelector(".menu-toggle");
+  if (menu && toggle) {
+    const drawer = () => location.hash === "#main-menu" && getComputedStyle(toggle).display !== "none";
+    const stops = () => [...menu.querySelectorAll("a[href], button")].filter((e) => e.offsetParent);
+    let open = drawer();
+    addEventListener("hashchange", () => {
+      const was = open;
+      open = drawer();
+      if (open) stops()[0]?.focus();
+      else if (was) toggle.focus();
+    });
+    menu.addEventListener("keydown", (event) => {
+      if (!open) return;
+      if (event.key === "Escape") {
+        location.hash = "";
+      } else if (event.key === "Tab") {
+        const all = stops();
+        const edge = event.shiftKey ? all[0] : all[all.length - 1];
+        if (document.activeElement === edge) {
+          event.preventDefault();
+          (event.shiftKey ? all[all.length - 1] : all[0]).focus();
+        }
+      }
+    });
+  }
   const islands = document.querySelectorAll("leptos-island");
   const mark = (name) => document.body.setAttribute(name, "true");
   if (islands.length === 0) {

@@ -97,12 +97,14 @@ fn loader_script(options: &LeptosOptions) -> &'static str {
     static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SCRIPT.get_or_init(|| {
         let assets = site_assets(options);
-        format!(
-            "{}({:?}, {:?});",
-            include_str!("loader.js").trim_end(),
-            assets.script,
-            assets.wasm
-        )
+        // Without its comments and indentation: it is in every page.
+        let code = include_str!("loader.js")
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        format!("{code}({:?}, {:?});", assets.script, assets.wasm)
     })
 }
 
