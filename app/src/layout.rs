@@ -235,9 +235,11 @@ pub fn LanguageSwitch() -> impl IntoView {
         }
     };
     view! {
-        <form method="post" action=ChooseLanguage::url() class="language" role="group" aria-label=td_string!(current, language.label)>
-            {choice(Locale::ru)}
-            {choice(Locale::en)}
+        <form method="post" action=ChooseLanguage::url() class="language">
+            <div class="language-choices" role="group" aria-label=td_string!(current, language.label)>
+                {choice(Locale::ru)}
+                {choice(Locale::en)}
+            </div>
         </form>
     }
 }

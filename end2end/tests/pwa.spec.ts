@@ -122,3 +122,20 @@ test("a browser asking for English gets English until a language is chosen", asy
   await expect(page.locator("html")).toHaveAttribute("lang", "ru");
   await context.close();
 });
+
+test("«Установить приложение» appears when the browser offers to install, and hands the click to its prompt", async ({ page }) => {
+  await open(page, "/login");
+  const install = page.getByRole("button", { name: "Установить приложение" });
+  await expect(install).toBeHidden();
+  // What Chromium sends when it judges the cabinet installable (headless
+  // never does on its own: it waits for the person to engage with the site).
+  await page.evaluate(() => {
+    const offer = new Event("beforeinstallprompt", { cancelable: true }) as Event & { prompt: () => void };
+    offer.prompt = () => document.body.setAttribute("data-install-prompted", "true");
+    window.dispatchEvent(offer);
+  });
+  await expect(install).toBeVisible();
+  await install.press("Enter");
+  await expect(page.locator("body[data-install-prompted]")).toHaveCount(1);
+  await expect(install).toBeHidden();
+});

@@ -11,9 +11,10 @@
 //   each, with the stylesheet it names, is kept on the device. Offline the
 //   copy is shown, with its note «…копия страницы на <время>» uncovered.
 // - The copies go when the patient signs out, when a page comes back as
-//   «Вход» (the session ended), and when the session would have ended (the
-//   server tells when: `x-session-ends`). A page of a visitor who is not
-//   signed in is never kept (it has no `x-session-ends`).
+//   «Вход» (the session ended), and once the session would have ended (the
+//   server tells when: `x-session-ends`), checked whenever the app opens a
+//   page, online or not. A page of a visitor who is not signed in is never
+//   kept (it has no `x-session-ends`).
 // - Sending anything (every POST) always goes to the server: offline it
 //   fails, and the page says it needs a connection, keeping what was typed.
 
@@ -47,6 +48,7 @@ self.addEventListener("activate", (event) => {
             .map((name) => caches.delete(name)),
         ),
       )
+      .then(dropEndedSession)
       .then(() => self.clients.claim()),
   );
 });
@@ -61,6 +63,7 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.method !== "GET") return;
   if (request.mode === "navigate") {
+    event.waitUntil(dropEndedSession());
     event.respondWith(page(request, url));
   } else if (SHELL_FILES.includes(url.pathname) || url.pathname.startsWith("/pkg/")) {
     event.respondWith(file(request));
@@ -79,7 +82,12 @@ async function page(request, url) {
   }
   if (response.redirected && new URL(response.url).pathname === "/login") {
     await forgetCopies();
-  } else if (readable && response.ok && response.headers.has(SESSION_ENDS)) {
+  } else if (
+    readable &&
+    response.ok &&
+    response.headers.has(SESSION_ENDS) &&
+    (response.headers.get("content-type") ?? "").startsWith("text/html")
+  ) {
     await keepCopy(url, response.clone());
   }
   return response;
@@ -143,4 +151,17 @@ function uncoverNote(html) {
 
 function forgetCopies() {
   return caches.delete(COPIES);
+}
+
+/** Drops the copies once their session is over, checked whenever the app opens a page. */
+async function dropEndedSession() {
+  if (!(await caches.has(COPIES))) return;
+  const copies = await caches.open(COPIES);
+  for (const request of await copies.keys()) {
+    const ends = (await copies.match(request))?.headers.get(SESSION_ENDS);
+    if (ends !== null && ends !== undefined && !(Number(ends) > Date.now())) {
+      await forgetCopies();
+      return;
+    }
+  }
 }
