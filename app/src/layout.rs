@@ -124,7 +124,7 @@ pub fn CabinetLayout() -> impl IntoView {
                 <HelpContacts phone=clinic.help_phone.clone() address=None/>
             </nav>
             <main id="content" class="content" tabindex="-1">
-                // Hidden online. The service worker (public/sw.js) shows it
+                // Hidden online. The service worker (server/src/pwa/) shows it
                 // when it serves this page's copy to a patient offline.
                 <p class="offline-copy" role="status" hidden>
                     {crate::texts::fill(td_string!(locale, offline.copy_of), &[("time", &copied_at)])}

@@ -128,16 +128,9 @@ pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, Problem>
 /// A day as the pages write it in `locale`: «03.12.2026»; «3 Dec 2026».
 pub fn day_text(day: NaiveDate, locale: crate::i18n::Locale) -> String {
     match locale {
-        crate::i18n::Locale::ru => numeric_day_text(day),
+        crate::i18n::Locale::ru => day.format("%d.%m.%Y").to_string(),
         crate::i18n::Locale::en => day.format("%-d %b %Y").to_string(),
     }
-}
-
-/// A day in the numbers every reader and the clinic's systems read alike
-/// («03.12.2026»), for text kept with a request rather than shown in a
-/// language.
-pub fn numeric_day_text(day: NaiveDate) -> String {
-    day.format("%d.%m.%Y").to_string()
 }
 
 /// A page of a list as the address gives it: empty is the first; at most a

@@ -1,5 +1,5 @@
-//! «Нет соединения»: what the service worker (public/sw.js… served by
-//! `server/src/pwa.rs`) shows for a page that could not be fetched and has
+//! «Нет соединения»: what the service worker (served by
+//! `server/src/pwa/`) shows for a page that could not be fetched and has
 //! no copy on the device. Kept by the service worker when it installs, so
 //! it holds nothing personal.
 
