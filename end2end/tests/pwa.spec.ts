@@ -21,7 +21,7 @@ function cacheNames(page: Page): Promise<string[]> {
   return page.evaluate(() => caches.keys());
 }
 
-test("Chromium finds the cabinet installable: manifest, icons and service worker", async ({ baseURL }) => {
+test("Chromium finds the cabinet installable: manifest, icons and service worker @release", async ({ baseURL }) => {
   // Installability is judged only in a normal (persistent) profile.
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "cabinet-pwa-"));
   const config = test.info().project.use;
@@ -48,7 +48,7 @@ test("Chromium finds the cabinet installable: manifest, icons and service worker
   }
 });
 
-test("pages opened online are read offline as dated copies, and sign-out removes them", async ({ page, context }) => {
+test("pages opened online are read offline as dated copies, and sign-out removes them @release", async ({ page, context }) => {
   test.setTimeout(90_000);
   await signIn(page);
   await controlled(page);
