@@ -6,8 +6,8 @@ import { DEMO, hydrated, MENU, STAFF } from "./helpers";
  * WCAG 2.2 AA and axe's best practices, checked by axe-core on every page of the cabinet — signed
  * out, as the patient and as staff — in Russian and English, at a phone's
  * width and a desktop's. A page also must not show a locale key instead of
- * its text. New pages join by being linked: the lists below are completed
- * from the links each list page shows.
+ * its text. New pages join by being linked: the sweeps follow every link
+ * of the pages they reach, one page of each kind.
  */
 
 const WIDTHS = [
@@ -20,39 +20,60 @@ const LANGUAGES = ["ru", "en"] as const;
 type Language = (typeof LANGUAGES)[number];
 
 const SIGNED_OUT = ["/login", "/activate", "/recover", "/admin/login", "/offline", "/no-such-page"];
-const PATIENT = ["/", ...MENU.map(([path]) => path), "/booking?tab=list"];
-/** Detail pages: the first link of each kind found on these list pages. */
-const PATIENT_DETAILS: Array<[string, RegExp]> = [
-  ["/calendar", /^\/calendar\/[^/]+$/],
-  ["/results", /^\/results\/\d+$/],
-  ["/requests", /^\/requests\/[^/?]+$/],
-  ["/news", /^\/news\/\d+$/],
-  ["/promotions", /^\/promotions\/\d+$/],
-];
-const STAFF_PAGES = [
-  "/admin",
-  "/admin/requests",
-  "/admin/patients",
-  "/admin/staff",
-  "/admin/integration",
-  "/admin/content",
-  "/admin/content/new",
-  "/admin/cabinets/new",
-];
-const STAFF_DETAILS: Array<[string, RegExp]> = [
-  ["/admin/requests", /^\/admin\/requests\/[^/?]+$/],
-  ["/admin/content", /^\/admin\/content\/\d+$/],
-];
+/** Where the sweeps start; every page linked from a page they reach is checked too. */
+const PATIENT_STARTS = ["/", ...MENU.map(([path]) => path)];
+const STAFF_STARTS = ["/admin", "/admin/content/new", "/admin/cabinets/new"];
+/** Kinds of page each sweep must reach, so it cannot quietly shrink. */
+const PATIENT_MUST = ["/calendar/*", "/results/*", "/results/trends/*", "/requests/*", "/news/*", "/promotions/*", "/booking?tab"];
+const STAFF_MUST = ["/admin/requests/*", "/admin/content/*", "/admin/patients", "/admin/staff", "/admin/integration"];
+/** The most pages one sweep checks. */
+const SWEEP_LIMIT = 60;
 
-/** The first link on `page` whose path matches `pattern`. */
-async function firstLink(page: Page, from: string, pattern: RegExp): Promise<string> {
-  await page.goto(from);
-  const hrefs = await page.locator("a[href]").evaluateAll((links) =>
-    links.map((a) => decodeURI(new URL((a as HTMLAnchorElement).href).pathname)),
-  );
-  const found = hrefs.find((href) => pattern.test(href));
-  expect(found, `a link like ${pattern} on ${from}`).toBeTruthy();
-  return found as string;
+/**
+ * A page's kind: its path with every segment that holds a digit or is a
+ * code in capitals (`HGB`) as `*`, and
+ * the names (not values) of its query: `/results/10` and `/results/11` are
+ * one kind, `/booking?tab=list` another than `/booking`.
+ */
+function kindOf(url: URL): string {
+  const path = decodeURI(url.pathname)
+    .split("/")
+    .map((segment) => (/\d|^[A-Z_]+$/.test(segment) ? "*" : segment))
+    .join("/");
+  const keys = [...url.searchParams.keys()].sort();
+  return keys.length ? `${path}?${keys.join("&")}` : path;
+}
+
+/** Links that lead to a file, not a page. */
+const FILE = /\.(pdf|ics)$|\/memo$|\/files\/|\/feed\//;
+
+/**
+ * Checks the pages from `starts` and every page of one kind linked from
+ * them that `inside` accepts, each kind once: what new pages are added
+ * gets checked as soon as something links to it.
+ */
+async function sweep(page: Page, starts: string[], inside: (path: string) => boolean, must: string[]) {
+  const origin = new URL(test.info().project.use.baseURL as string).origin;
+  const queue = [...starts];
+  const done = new Set<string>();
+  const problems: string[] = [];
+  while (queue.length > 0 && done.size < SWEEP_LIMIT) {
+    const address = queue.shift() as string;
+    const kind = kindOf(new URL(address, origin));
+    if (done.has(kind)) continue;
+    done.add(kind);
+    problems.push(...(await problemsOf(page, address)));
+    const links = await page
+      .locator("a[href]:not([download])")
+      .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    for (const link of links) {
+      const url = new URL(link);
+      if (url.origin !== origin || FILE.test(url.pathname) || !inside(url.pathname)) continue;
+      if (!done.has(kindOf(url))) queue.push(url.pathname + url.search);
+    }
+  }
+  expect([...done], `the kinds of page the sweep reached: ${[...done].join(" ")}`).toEqual(expect.arrayContaining(must));
+  expect(problems, problems.join("\n")).toEqual([]);
 }
 
 /** What is wrong on `path`: axe's violations and any text that is a bare locale key. */
@@ -144,11 +165,7 @@ for (const language of LANGUAGES) {
         await signInAs(page, "/login", DEMO);
         await expect(page).toHaveURL("/");
         try {
-          const details: string[] = [];
-          for (const [from, pattern] of PATIENT_DETAILS) details.push(await firstLink(page, from, pattern));
-          // A trend is linked from a result's page.
-          details.push(await firstLink(page, details[1], /^\/results\/trends\/[^/]+$/));
-          await checkAll(page, [...PATIENT, ...details]);
+          await sweep(page, PATIENT_STARTS, (path) => !/^\/(admin|api)(\/|$)/.test(path), PATIENT_MUST);
         } finally {
           await page.goto("/settings");
           await page.getByRole("button", { name: "Русский" }).click();
@@ -163,9 +180,7 @@ for (const language of LANGUAGES) {
         const page = await context.newPage();
         await signInAs(page, "/admin/login", STAFF.admin);
         await expect(page).toHaveURL("/admin");
-        const details: string[] = [];
-        for (const [from, pattern] of STAFF_DETAILS) details.push(await firstLink(page, from, pattern));
-        await checkAll(page, [...STAFF_PAGES, ...details]);
+        await sweep(page, STAFF_STARTS, (path) => path.startsWith("/admin") && path !== "/admin/login", STAFF_MUST);
         await context.close();
       });
     });
