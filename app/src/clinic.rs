@@ -53,10 +53,12 @@ impl ClinicInfo {
         locale: crate::i18n::Locale,
     ) -> String {
         let local = self.local_naive(at);
-        match locale {
-            crate::i18n::Locale::ru => local.format("%d.%m.%Y %H:%M").to_string(),
-            crate::i18n::Locale::en => local.format("%-d %b %Y, %H:%M").to_string(),
-        }
+        let day = crate::domain::request::day_text(local.date(), locale);
+        let between = match locale {
+            crate::i18n::Locale::ru => " ",
+            crate::i18n::Locale::en => ", ",
+        };
+        format!("{day}{between}{}", local.format("%H:%M"))
     }
 }
 

@@ -58,11 +58,8 @@ pub mod server {
     pub async fn mis_clients() -> Result<Vec<MisClientLine>, AppError> {
         require_staff(StaffRole::Admin)?;
         let context = server_context()?;
-        let time = |at| {
-            context
-                .clinic
-                .local_time(at, crate::context::request_locale())
-        };
+        let locale = crate::context::request_locale();
+        let time = |at| context.clinic.local_time(at, locale);
         Ok(mis_clients::all(&context.db)
             .await?
             .into_iter()

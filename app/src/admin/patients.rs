@@ -164,6 +164,7 @@ mod search {
             offset: (page - 1) * PATIENT_PAGE_SIZE,
         };
         let (rows, total) = patients::search(&context.db, &search, context.clock.now()).await?;
+        let locale = crate::context::request_locale();
         Ok(PatientPage {
             lines: rows
                 .into_iter()
@@ -176,7 +177,7 @@ mod search {
                     },
                     mis_patient_id: row.mis_patient_id,
                     full_name: row.full_name,
-                    birth_date: day_text(row.birth_date, crate::context::request_locale()),
+                    birth_date: day_text(row.birth_date, locale),
                     login: row.login,
                 })
                 .collect(),

@@ -51,9 +51,6 @@ pub struct SiteAssets {
     pub script: String,
     pub wasm: String,
     pub stylesheet: String,
-    /// The names carry their content's hash (`cabinet.<hash>.wasm`): a
-    /// name is never reused for other content.
-    pub hashed: bool,
 }
 
 /// This build's file names: from `hash.txt` when the files are hashed
@@ -86,7 +83,6 @@ pub fn site_assets(options: &LeptosOptions) -> &'static SiteAssets {
             script: format!("{pkg}/{script}.js"),
             wasm: format!("{pkg}/{wasm}.wasm"),
             stylesheet: format!("{pkg}/{stylesheet}.css"),
-            hashed: options.hash_files,
         }
     })
 }

@@ -64,6 +64,7 @@ mod server {
         let patient = current_patient()?;
         let (db, id, now) = (&context.db, patient.patient_id, context.clock.now());
         let today = context.clinic.local_date(now);
+        let locale = crate::context::request_locale();
         // Seven independent reads, all at once — one round: the page waits
         // for the slowest, not for their sum, and none depends on how long
         // the patient's history is.
@@ -86,7 +87,7 @@ mod server {
             new_results_count: new_count?.unsigned_abs(),
             open_requests: open?
                 .iter()
-                .map(|row| engine::summary(&context, row))
+                .map(|row| engine::summary(&context, row, locale))
                 .collect::<Result<_, _>>()?,
             open_count: open_count?.unsigned_abs(),
             balance: totals?.map(sums_of),

@@ -96,16 +96,18 @@ mod server {
         pub bytes: &'a [u8],
     }
 
-    fn info(context: &ServerContext, row: AttachmentRow) -> AttachmentInfo {
+    fn info(
+        context: &ServerContext,
+        row: AttachmentRow,
+        locale: crate::i18n::Locale,
+    ) -> AttachmentInfo {
         AttachmentInfo {
             id: row.id,
             file_name: row.file_name,
             media_type: row.media_type,
             size: row.size,
             sha256: row.sha256,
-            attached: context
-                .clinic
-                .local_time(row.created_at, crate::context::request_locale()),
+            attached: context.clinic.local_time(row.created_at, locale),
         }
     }
 
@@ -276,10 +278,11 @@ mod server {
         context: &ServerContext,
         request_id: i64,
     ) -> Result<Vec<AttachmentInfo>, AppError> {
+        let locale = crate::context::request_locale();
         Ok(attachments::of_request(&context.db, request_id)
             .await?
             .into_iter()
-            .map(|row| info(context, row))
+            .map(|row| info(context, row, locale))
             .collect())
     }
 
@@ -294,7 +297,7 @@ mod server {
         Ok(
             read(&context.db, &context.attachments, request_id, attachment_id)
                 .await?
-                .map(|(row, bytes)| (info(context, row), bytes)),
+                .map(|(row, bytes)| (info(context, row, crate::context::request_locale()), bytes)),
         )
     }
 

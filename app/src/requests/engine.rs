@@ -14,6 +14,7 @@ use crate::db::{accounts, drafts, routing};
 use crate::domain::request::{optional_text, request_number, RequestStatus, LONG_TEXT_MAX};
 use crate::domain::{FieldErrors, Problem, StaffRole};
 use crate::error::AppError;
+use crate::i18n::Locale;
 use crate::mail::{self, locale_of, StatusChange};
 use crate::write_unit::WriteUnit;
 use chrono::Datelike;
@@ -234,16 +235,19 @@ pub fn read_content(number: &str, content: &str) -> Result<RequestContent, AppEr
         .map_err(|e| internal(format_args!("request {number} content: {e}")))
 }
 
-/// The list line of a request.
-pub fn summary(context: &ServerContext, row: &RequestRow) -> Result<RequestSummary, AppError> {
+/// The list line of a request, in `locale` (the request's language: the
+/// caller resolves it once for the whole list).
+pub fn summary(
+    context: &ServerContext,
+    row: &RequestRow,
+    locale: Locale,
+) -> Result<RequestSummary, AppError> {
     Ok(RequestSummary {
         number: row.number.clone(),
         kind: kind_of(row)?,
         status: status_of(row)?,
-        summary: content_of(row)?.summary(crate::context::request_locale()),
-        sent: context
-            .clinic
-            .local_time(row.created_at, crate::context::request_locale()),
+        summary: content_of(row)?.summary(locale),
+        sent: context.clinic.local_time(row.created_at, locale),
     })
 }
 
@@ -251,15 +255,14 @@ pub fn summary(context: &ServerContext, row: &RequestRow) -> Result<RequestSumma
 pub async fn detail(context: &ServerContext, row: &RequestRow) -> Result<RequestDetail, AppError> {
     let history = requests::history(&context.db, row.id).await?;
     let status = status_of(row)?;
+    let locale = crate::context::request_locale();
     Ok(RequestDetail {
         number: row.number.clone(),
         kind: kind_of(row)?,
         status,
         content: content_of(row)?,
         department: row.department_name.clone(),
-        sent: context
-            .clinic
-            .local_time(row.created_at, crate::context::request_locale()),
+        sent: context.clinic.local_time(row.created_at, locale),
         history: history
             .into_iter()
             .map(|entry: HistoryRow| {
@@ -270,9 +273,7 @@ pub async fn detail(context: &ServerContext, row: &RequestRow) -> Result<Request
                             row.number, entry.status
                         ))
                     })?,
-                    at: context
-                        .clinic
-                        .local_time(entry.at, crate::context::request_locale()),
+                    at: context.clinic.local_time(entry.at, locale),
                     staff_name: entry.staff_name,
                     mis_client: entry.mis_client_name,
                     comment: entry.comment,

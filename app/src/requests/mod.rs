@@ -141,8 +141,9 @@ mod server {
             status.map(RequestStatus::as_str),
         )
         .await?;
+        let locale = crate::context::request_locale();
         rows.iter()
-            .map(|row| engine::summary(&context, row))
+            .map(|row| engine::summary(&context, row, locale))
             .collect()
     }
 

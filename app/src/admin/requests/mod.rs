@@ -157,6 +157,7 @@ mod server {
         };
         let (rows, total) = requests::queue(&context.db, engine::scope_of(&staff), &query).await?;
         let mut lines = Vec::with_capacity(rows.len());
+        let locale = crate::context::request_locale();
         for row in rows {
             // Read as the engine reads every request: the kind from its
             // column, and what no longer parses is an error, not a guess.
@@ -164,13 +165,11 @@ mod server {
             lines.push(QueueLine {
                 kind: engine::read_kind(&row.number, &row.kind)?,
                 status: engine::read_status(&row.number, &row.status)?,
-                summary: content.summary(crate::context::request_locale()),
+                summary: content.summary(locale),
                 department: row.department_name,
                 patient_name: row.patient_name,
                 assigned_to: row.assigned_name,
-                sent: context
-                    .clinic
-                    .local_time(row.created_at, crate::context::request_locale()),
+                sent: context.clinic.local_time(row.created_at, locale),
                 number: row.number,
             });
         }

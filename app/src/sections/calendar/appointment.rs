@@ -81,11 +81,12 @@ mod server {
         };
         let rows = requests::of_patient_about(&context.db, patient.patient_id, &id).await?;
         let today = context.clinic.local_date(context.clock.now());
+        let locale = crate::context::request_locale();
         Ok(AppointmentDetail {
             appointment: view_of(&context, row)?,
             requests: rows
                 .iter()
-                .map(|row| engine::summary(&context, row))
+                .map(|row| engine::summary(&context, row, locale))
                 .collect::<Result<_, _>>()?,
             first_day: today.format("%Y-%m-%d").to_string(),
             last_day: (today + chrono::Days::new(BOOKING_HORIZON_DAYS))

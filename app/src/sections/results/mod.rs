@@ -310,9 +310,10 @@ pub(crate) mod server {
         )
         .await?;
         let mut about = Vec::with_capacity(asked.len());
+        let locale = crate::context::request_locale();
         for row in &asked {
             let content = engine::read_content(&row.number, &row.content)?;
-            about.push((content.about(), engine::summary(context, row)?));
+            about.push((content.about(), engine::summary(context, row, locale)?));
         }
         Ok(rows
             .into_iter()

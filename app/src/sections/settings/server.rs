@@ -86,6 +86,7 @@ pub async fn signed_in_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let context = server_context()?;
     let patient = current_patient()?;
     let now = context.clock.now();
+    let locale = crate::context::request_locale();
     let open = sessions::open_of_patient(&context.db, patient.patient_id).await?;
     Ok(open
         .into_iter()
@@ -99,12 +100,8 @@ pub async fn signed_in_sessions() -> Result<Vec<SessionInfo>, AppError> {
             id: session.id,
             device: device_label(&session.user_agent),
             ip: session.ip,
-            started: context
-                .clinic
-                .local_time(session.created_at, crate::context::request_locale()),
-            last_seen: context
-                .clinic
-                .local_time(session.last_seen_at, crate::context::request_locale()),
+            started: context.clinic.local_time(session.created_at, locale),
+            last_seen: context.clinic.local_time(session.last_seen_at, locale),
             current: session.id == patient.session_id,
         })
         .collect())
