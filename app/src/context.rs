@@ -220,13 +220,14 @@ pub async fn refuse_patient(
 const REFUSAL_DETAIL_CHARS: usize = 64;
 
 /// Spends one of the caller's address's attempts at the guarded forms.
-pub fn limit_by_ip(context: &ServerContext, meta: &RequestMeta) -> Result<(), AppError> {
+pub async fn limit_by_ip(context: &ServerContext, meta: &RequestMeta) -> Result<(), AppError> {
     let Some(ip) = meta.ip else {
         return Ok(());
     };
     context
         .ip_limiter
-        .check(ip)
+        .check(&context.db, ip, context.clock.now())
+        .await?
         .map_err(|wait| AppError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
         })
@@ -241,15 +242,50 @@ pub fn internal(cause: impl std::fmt::Display) -> AppError {
     }
 }
 
+/// How long a caller is asked to wait when the database cannot be reached
+/// or every password check is busy.
+pub const RETRY_AFTER_SECS: u64 = 5;
+
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> AppError {
+        if database_unreachable(&error) {
+            let request_id = request_meta().request_id;
+            tracing::error!(%request_id, "database unreachable: {error}");
+            return AppError::Unavailable {
+                retry_after_secs: RETRY_AFTER_SECS,
+            };
+        }
         internal(format_args!("database: {error}"))
+    }
+}
+
+/// Whether `error` says the database could not be reached (down, cut off,
+/// restarting, or every connection taken until the wait ran out) rather
+/// than that a statement failed.
+pub fn database_unreachable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        // PostgreSQL's connection exceptions (08…) and operator
+        // interventions such as a shutdown (57P…).
+        sqlx::Error::Database(database) => database
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }
 
 impl From<PasswordHashError> for AppError {
     fn from(error: PasswordHashError) -> AppError {
-        internal(error)
+        match error {
+            PasswordHashError::Busy => AppError::Unavailable {
+                retry_after_secs: 1,
+            },
+            PasswordHashError::Failed(_) => internal(error),
+        }
     }
 }
 
@@ -290,7 +326,9 @@ pub fn reply<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         ) {
             response.set_status(error.status());
             // The wait in a header too, for clients that are not our pages.
-            if let AppError::RateLimited { retry_after_secs } = error {
+            if let AppError::RateLimited { retry_after_secs }
+            | AppError::Unavailable { retry_after_secs } = error
+            {
                 response.insert_header(
                     http::header::RETRY_AFTER,
                     http::HeaderValue::from(*retry_after_secs),

@@ -26,6 +26,11 @@ pub enum AppError {
     /// Too many attempts: wait this many seconds.
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
+    /// The server cannot answer this now (its database is unreachable, or
+    /// every password check is busy): nothing was done; try again in this
+    /// many seconds.
+    #[error("unavailable")]
+    Unavailable { retry_after_secs: u64 },
     /// Our fault; the cause is in the server log under this request id.
     #[error("internal error")]
     Internal { request_id: Option<String> },
@@ -65,6 +70,10 @@ impl AppError {
                     &[("minutes", &minutes)],
                 ))
             }
+            AppError::Unavailable { retry_after_secs } => Some(fill(
+                td_string!(locale, problem.unavailable),
+                &[("seconds", &retry_after_secs.max(&1).to_string())],
+            )),
             AppError::Internal { request_id } => Some(match request_id {
                 Some(id) => fill(td_string!(locale, problem.internal), &[("id", id)]),
                 None => td_string!(locale, problem.internal_no_id).to_owned(),
@@ -82,6 +91,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
         }

@@ -22,6 +22,19 @@ pub struct Message {
     pub text: String,
     pub html: String,
     pub sensitive: bool,
+    /// After this it is worthless (a recovery code that has expired) and is
+    /// never sent, however long the mail server was away.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl Message {
+    /// The message, not to be sent after `at`.
+    pub fn valid_until(self, at: DateTime<Utc>) -> Message {
+        Message {
+            expires_at: Some(at),
+            ..self
+        }
+    }
 }
 
 /// The language stored for a patient, as a UI locale.
@@ -110,6 +123,7 @@ fn compose(
              {body}</body></html>"
         ),
         sensitive,
+        expires_at: None,
     }
 }
 
@@ -403,6 +417,7 @@ pub async fn queue(
             text_body: &message.text,
             html_body: &message.html,
             sensitive: message.sensitive,
+            expires_at: message.expires_at,
         },
         now,
     )

@@ -93,7 +93,7 @@ mod server {
         login: &str,
         password: &str,
     ) -> Result<TemporaryCredentials, AppError> {
-        limit_by_ip(context, meta)?;
+        limit_by_ip(context, meta).await?;
         let now = context.clock.now();
         let key = login_key(login);
         let wrong = || AppError::form(Problem::TemporaryCredentialsWrong);

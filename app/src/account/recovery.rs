@@ -76,7 +76,7 @@ pub(crate) mod server {
         if key.is_empty() {
             return Err(AppError::field("login", Problem::Required));
         }
-        limit_by_ip(&context, &meta)?;
+        limit_by_ip(&context, &meta).await?;
         let now = context.clock.now();
         let account = if key.len() > 256 {
             None
@@ -125,7 +125,8 @@ pub(crate) mod server {
             &code,
             CODE_VALIDITY.num_minutes(),
             &context.clinic,
-        );
+        )
+        .valid_until(now + CODE_VALIDITY);
         unit.mail(&account.recovery_email, &message).await?;
         unit.commit().await
     }
@@ -163,7 +164,7 @@ pub(crate) mod server {
             return Err(errors.into());
         };
         errors.into_result()?;
-        limit_by_ip(&context, &meta)?;
+        limit_by_ip(&context, &meta).await?;
 
         let now = context.clock.now();
         let wrong = || AppError::field("code", Problem::CodeWrongOrExpired);

@@ -144,7 +144,7 @@ pub async fn sign_in(kind: AccountKind, login: String, password: String) -> Resu
     let rules = kind.rules();
     let context = server_context()?;
     let meta = request_meta();
-    limit_by_ip(&context, &meta)?;
+    limit_by_ip(&context, &meta).await?;
     let key = login_key(&login);
     let wrong = || AppError::form(Problem::CredentialsWrong);
     if key.is_empty()

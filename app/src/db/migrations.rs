@@ -38,6 +38,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     6 "0006_mail_attachments.sql" "mail attachments",
     7 "0007_results_finance.sql" "results and finance",
     8 "0008_content.sql" "content",
+    9 "0009_scale_out.sql" "scale out",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

@@ -24,6 +24,7 @@ mod migrations;
 pub mod mis_clients;
 pub mod outbox;
 pub mod patients;
+pub mod rate_limits;
 pub mod recovery;
 pub mod referrals;
 pub mod requests;

@@ -17,6 +17,8 @@ pub struct NewMail<'a> {
     pub html_body: &'a str,
     /// Holds a secret (a recovery code): the bodies are wiped once sent.
     pub sensitive: bool,
+    /// Never sent after this.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 row! {
@@ -33,6 +35,7 @@ row! {
         pub sensitive: bool,
         pub attempts: i32,
         pub next_attempt_at: DateTime<Utc>,
+        pub expires_at: Option<DateTime<Utc>>,
     }
 }
 
@@ -45,8 +48,8 @@ pub async fn enqueue(
     with_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO mail_outbox \
-             (message_id, kind, recipient, subject, text_body, html_body, sensitive, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+             (message_id, kind, recipient, subject, text_body, html_body, sensitive, created_at, next_attempt_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
         )
         .bind(mail.message_id)
         .bind(mail.kind)
@@ -56,6 +59,7 @@ pub async fn enqueue(
         .bind(mail.html_body)
         .bind(mail.sensitive)
         .bind(now)
+        .bind(mail.expires_at)
         .fetch_one(conn)
         .await
     })
@@ -96,7 +100,7 @@ pub async fn due(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<QueuedMa
     with_db!(db, pool => {
         sqlx::query_as(
             "SELECT id, message_id, kind, recipient, subject, text_body, html_body, sensitive, \
-             attempts, next_attempt_at FROM mail_outbox \
+             attempts, next_attempt_at, expires_at FROM mail_outbox \
              WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1 \
              ORDER BY next_attempt_at, id LIMIT $2",
         )
@@ -166,6 +170,22 @@ pub async fn mark_attempt_failed(
         )
         .bind(error)
         .bind(retry_at)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Gives up a message that expired before it could be sent (a recovery
+/// code while the mail server was away): never sent, its bodies wiped.
+pub async fn mark_expired(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    with_db!(db, pool => {
+        sqlx::query(
+            "UPDATE mail_outbox SET failed_at = $1, last_error = 'expired before it could be sent', \
+             text_body = '', html_body = '' WHERE id = $2",
+        )
         .bind(now)
         .bind(id)
         .execute(pool)

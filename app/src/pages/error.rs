@@ -9,6 +9,8 @@ use crate::i18n::td_string;
 use crate::i18n::Locale;
 use crate::islands::use_locale;
 use crate::layout::PageTitle;
+#[cfg(feature = "ssr")]
+use crate::texts::fill;
 use leptos::prelude::*;
 
 #[component]
@@ -57,7 +59,10 @@ fn WhatWentWrong(request_id: Option<String>) -> impl IntoView {
 pub fn LoadFailed(error: AppError) -> impl IntoView {
     let locale = use_locale();
     #[cfg(feature = "ssr")]
-    if matches!(error, AppError::Internal { .. } | AppError::NotFound) {
+    if matches!(
+        error,
+        AppError::Internal { .. } | AppError::NotFound | AppError::Unavailable { .. }
+    ) {
         crate::context::set_page_status(error.status());
     }
     match error {
@@ -77,19 +82,53 @@ pub fn LoadFailed(error: AppError) -> impl IntoView {
 #[cfg(feature = "ssr")]
 pub fn static_error_page(request_id: &str) -> String {
     let locale = Locale::ru;
+    static_page(
+        locale,
+        td_string!(locale, error.title),
+        td_string!(locale, error.body),
+        Some(request_id),
+    )
+}
+
+/// The page for when the server cannot reach its database, in the reader's
+/// language: nothing is shown as if they were signed out, nor as if signed
+/// in; they are asked to try again.
+#[cfg(feature = "ssr")]
+pub fn static_unavailable_page(locale: Locale, retry_after_secs: u64) -> String {
+    static_page(
+        locale,
+        td_string!(locale, error.unavailable_title),
+        &fill(
+            td_string!(locale, error.unavailable_body),
+            &[("seconds", &retry_after_secs.to_string())],
+        ),
+        None,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn static_page(locale: Locale, title: &str, body: &str, request_id: Option<&str>) -> String {
+    use leptos_i18n::Locale as _;
+    let request_id = request_id
+        .map(|id| {
+            format!(
+                "<p class=\"request-id\">{label} <code>{id}</code></p>",
+                label = td_string!(locale, error.request_id),
+                id = escape_html(id),
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "<!DOCTYPE html><html lang=\"ru\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/cabinet.css\"></head>\
          <body><main id=\"content\" class=\"auth\"><div class=\"auth-card\">\
-         <h1 class=\"page-title\">{title}</h1><p>{body}</p>\
-         <p class=\"request-id\">{label} <code>{id}</code></p>\
+         <h1 class=\"page-title\">{title}</h1><p>{body}</p>{request_id}\
          <p><a class=\"button\" href=\"\">{retry}</a></p></div></main></body></html>",
-        title = td_string!(locale, error.title),
-        body = td_string!(locale, error.body),
-        label = td_string!(locale, error.request_id),
+        lang = locale.as_str(),
+        title = escape_html(title),
+        body = escape_html(body),
         retry = td_string!(locale, error.retry),
-        id = escape_html(request_id),
     )
 }
 

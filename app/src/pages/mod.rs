@@ -9,7 +9,7 @@ mod offline;
 #[cfg(feature = "ssr")]
 pub(crate) use error::escape_html;
 #[cfg(feature = "ssr")]
-pub use error::static_error_page;
+pub use error::{static_error_page, static_unavailable_page};
 pub use error::{ErrorPage, LoadFailed};
 pub use home::HomePage;
 pub use not_found::NotFoundPage;

@@ -148,6 +148,11 @@ impl MailWorker {
                     continue;
                 }
                 progressed = true;
+                if mail.expires_at.is_some_and(|expires| expires <= now) {
+                    tracing::warn!(kind = %mail.kind, message_id = %mail.message_id, "mail expired before it could be sent");
+                    outbox::mark_expired(&self.db, mail.id, now).await?;
+                    continue;
+                }
                 match self.send(&mail).await {
                     Ok(()) => {
                         outbox::mark_sent(&self.db, mail.id, self.clock.now()).await?;

@@ -232,17 +232,30 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
 /// balancer; stopped when dropped.
 pub struct OtherInstance {
     pub address: String,
+    /// Its own clock: a test moves it with the first instance's.
+    pub clock: Clock,
     _stop: oneshot::Sender<()>,
 }
 
 impl TestApp {
     /// Starts another instance of the server on this test's database.
     pub async fn another_instance(&self) -> OtherInstance {
+        self.another_instance_with(|_| {}).await
+    }
+
+    /// [`another_instance`](Self::another_instance), with a chance to
+    /// change its configuration first.
+    pub async fn another_instance_with(
+        &self,
+        configure: impl FnOnce(&mut Config),
+    ) -> OtherInstance {
         let mut config = test_config(&self.database_url, self.outbox.path());
         config.demo = false;
+        configure(&mut config);
         let started = start(config).await;
         OtherInstance {
             address: started.address,
+            clock: started.clock,
             _stop: started.stop,
         }
     }
@@ -407,6 +420,35 @@ impl TestApp {
     /// Delivers the mail that is due, as the worker would when woken.
     pub async fn deliver_mail(&self) -> usize {
         self.mail_worker.deliver_due().await.unwrap()
+    }
+
+    /// Queues one message of `kind` to a test address straight into the
+    /// outbox, as a change would, valid until `expires_at`: its Message-ID.
+    pub async fn queue_mail(
+        &self,
+        kind: &str,
+        expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> String {
+        let message_id = format!("<{}@test.invalid>", uuid::Uuid::new_v4().simple());
+        let mut tx = self.db.begin_write().await.unwrap();
+        outbox::enqueue(
+            &mut tx,
+            &outbox::NewMail {
+                message_id: &message_id,
+                kind,
+                recipient: "someone@example.ru",
+                subject: kind,
+                text_body: kind,
+                html_body: kind,
+                sensitive: false,
+                expires_at,
+            },
+            self.clock.now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        message_id
     }
 
     /// Every queued message, oldest first.

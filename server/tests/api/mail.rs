@@ -8,6 +8,7 @@ use server::demo;
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+use tokio::sync::oneshot;
 
 #[tokio::test]
 async fn queued_mail_is_delivered_as_text_and_html_and_a_sent_code_is_wiped() {
@@ -39,65 +40,111 @@ async fn queued_mail_is_delivered_as_text_and_html_and_a_sent_code_is_wiped() {
 
 /// A tiny SMTP server that refuses the first `refusals` messages with a
 /// temporary error and records the ones it accepts.
-async fn smtp_sink(refusals: usize) -> (u16, Arc<Mutex<Vec<String>>>) {
+pub(crate) async fn smtp_sink(refusals: usize) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
+    (port, smtp_sink_on(listener, refusals, None))
+}
+
+/// Holds the sink's answer to the first message it takes: `taken` is told
+/// once the whole message is in, and the sink says "250" only when
+/// `answer` is — or never, if it is dropped.
+pub(crate) struct HoldFirst {
+    pub taken: oneshot::Sender<()>,
+    pub answer: oneshot::Receiver<()>,
+}
+
+/// [`smtp_sink`] listening on `listener`, optionally holding its answer to
+/// the first message.
+pub(crate) fn smtp_sink_on(
+    listener: TcpListener,
+    refusals: usize,
+    hold: Option<HoldFirst>,
+) -> Arc<Mutex<Vec<String>>> {
     let received = Arc::new(Mutex::new(Vec::new()));
     let store = received.clone();
+    let refusals_left = Arc::new(Mutex::new(refusals));
+    let hold = Arc::new(Mutex::new(hold));
     tokio::spawn(async move {
-        let mut refused = 0;
         loop {
             let (socket, _) = listener.accept().await.unwrap();
-            let (read, mut write) = socket.into_split();
-            let mut lines = BufReader::new(read).lines();
-            write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
-            let mut data: Option<String> = None;
-            while let Ok(Some(line)) = lines.next_line().await {
-                if let Some(message) = data.as_mut() {
-                    if line == "." {
-                        store.lock().unwrap().push(data.take().unwrap());
-                        write.write_all(b"250 queued\r\n").await.unwrap();
-                    } else {
-                        message.push_str(&line);
-                        message.push('\n');
-                    }
-                    continue;
-                }
-                let command = line.to_ascii_uppercase();
-                let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
-                    b"250 sink\r\n"
-                } else if command.starts_with("MAIL FROM") {
-                    if refused < refusals {
-                        refused += 1;
-                        b"451 try again later\r\n"
-                    } else {
-                        b"250 ok\r\n"
-                    }
-                } else if command.starts_with("RCPT TO")
-                    || command.starts_with("RSET")
-                    || command.starts_with("NOOP")
-                {
-                    b"250 ok\r\n"
-                } else if command == "DATA" {
-                    data = Some(String::new());
-                    b"354 go ahead\r\n"
-                } else if command == "QUIT" {
-                    let _ = write.write_all(b"221 bye\r\n").await;
-                    break;
-                } else {
-                    b"502 not implemented\r\n"
-                };
-                if write.write_all(reply).await.is_err() {
-                    break;
-                }
-            }
+            tokio::spawn(smtp_session(
+                socket,
+                store.clone(),
+                refusals_left.clone(),
+                hold.clone(),
+            ));
         }
     });
-    (port, received)
+    received
+}
+
+/// One SMTP conversation with the sink.
+async fn smtp_session(
+    socket: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<String>>>,
+    refusals_left: Arc<Mutex<usize>>,
+    hold: Arc<Mutex<Option<HoldFirst>>>,
+) {
+    let (read, mut write) = socket.into_split();
+    let mut lines = BufReader::new(read).lines();
+    if write.write_all(b"220 sink ESMTP\r\n").await.is_err() {
+        return;
+    }
+    let mut data: Option<String> = None;
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(message) = data.as_mut() {
+            if line == "." {
+                store.lock().unwrap().push(data.take().unwrap());
+                let held = hold.lock().unwrap().take();
+                if let Some(HoldFirst { taken, answer }) = held {
+                    let _ = taken.send(());
+                    if answer.await.is_err() {
+                        return;
+                    }
+                }
+                if write.write_all(b"250 queued\r\n").await.is_err() {
+                    return;
+                }
+            } else {
+                message.push_str(&line);
+                message.push('\n');
+            }
+            continue;
+        }
+        let command = line.to_ascii_uppercase();
+        let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+            b"250 sink\r\n"
+        } else if command.starts_with("MAIL FROM") {
+            let mut left = refusals_left.lock().unwrap();
+            if *left > 0 {
+                *left -= 1;
+                b"451 try again later\r\n"
+            } else {
+                b"250 ok\r\n"
+            }
+        } else if command.starts_with("RCPT TO")
+            || command.starts_with("RSET")
+            || command.starts_with("NOOP")
+        {
+            b"250 ok\r\n"
+        } else if command == "DATA" {
+            data = Some(String::new());
+            b"354 go ahead\r\n"
+        } else if command == "QUIT" {
+            let _ = write.write_all(b"221 bye\r\n").await;
+            return;
+        } else {
+            b"502 not implemented\r\n"
+        };
+        if write.write_all(reply).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// The demo app sending its mail to the SMTP server on `port`.
-async fn demo_app_mailing_to(port: u16) -> TestApp {
+pub(crate) async fn demo_app_mailing_to(port: u16) -> TestApp {
     spawn_app_with(|config| {
         config.demo = true;
         config.mail = MailTransport::Smtp(format!("smtp://127.0.0.1:{port}"));
@@ -149,8 +196,8 @@ async fn a_refused_message_is_retried_later_under_the_same_message_id() {
 async fn a_message_that_keeps_failing_is_given_up_after_its_last_attempt() {
     let (port, _) = smtp_sink(usize::MAX).await;
     let app = demo_app_mailing_to(port).await;
-    app.post_form("/api/recovery/request", &[("login", demo::PATIENT_LOGIN)])
-        .await;
+    // A notice that never expires (a recovery code would expire first).
+    app.queue_mail("notice", None).await;
     for _ in 0..server::mail::MAX_ATTEMPTS {
         app.deliver_mail().await;
         app.clock.advance(Duration::hours(7));

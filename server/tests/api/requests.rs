@@ -20,7 +20,7 @@ fn key(n: u32) -> String {
     format!("test-form-key-{n:08}")
 }
 
-fn booking<'a>(key: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn booking<'a>(key: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let form = vec![
         ("idempotency_key", key),
         ("reason", "Болит колено после пробежки"),
@@ -52,7 +52,7 @@ async fn json(response: reqwest::Response) -> Value {
 }
 
 /// Sends a booking as the signed-in demo patient: its number.
-async fn send_booking(app: &TestApp, key: &str) -> String {
+pub(crate) async fn send_booking(app: &TestApp, key: &str) -> String {
     let response = app.post_form("/api/booking/send", &booking(key, &[])).await;
     json(response).await.as_str().unwrap().to_owned()
 }

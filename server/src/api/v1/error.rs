@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 pub struct ErrorBody {
     /// A stable code: `unauthorized`, `browser_refused`, `not_found`,
     /// `invalid`, `conflict`, `too_large`, `unsupported_media_type`,
-    /// `internal`.
+    /// `unavailable` (try again after `Retry-After` seconds), `internal`.
     pub error: String,
     /// What is wrong, for a person reading the MIS's log.
     pub message: String,
@@ -90,6 +90,16 @@ impl ApiError {
         )
     }
 
+    /// The database cannot be reached: nothing was stored; send again.
+    pub fn unavailable(cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%cause, "integration API: database unreachable");
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the cabinet cannot reach its database; nothing was stored: send again later",
+        )
+    }
+
     /// A failure of ours: logged in full, answered opaque.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(%cause, "integration API failure");
@@ -103,7 +113,11 @@ impl ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> ApiError {
-        ApiError::internal(error)
+        if app::context::database_unreachable(&error) {
+            ApiError::unavailable(error)
+        } else {
+            ApiError::internal(error)
+        }
     }
 }
 
@@ -121,6 +135,7 @@ impl From<AppError> for ApiError {
             },
             AppError::NotFound => ApiError::not_found("no such request"),
             AppError::Unauthorized | AppError::Forbidden => ApiError::unauthorized(),
+            AppError::Unavailable { .. } => ApiError::unavailable("the engine said unavailable"),
             other => ApiError::internal(other),
         }
     }
@@ -129,10 +144,17 @@ impl From<AppError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body)).into_response();
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
         );
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            headers.insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(app::context::RETRY_AFTER_SECS),
+            );
+        }
         response
     }
 }

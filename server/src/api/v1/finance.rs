@@ -128,7 +128,7 @@ pub async fn put_balances(
     }
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
-    for (i, ((patient, balance), sha)) in checked.iter().enumerate() {
+    for (i, ((patient, balance), sha)) in input::in_id_order(&checked, |c| c.0 .0) {
         let patient_id = patients::id_of(&mut unit.tx, patient)
             .await?
             .ok_or_else(|| {

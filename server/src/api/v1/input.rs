@@ -7,6 +7,17 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// The most records one call takes: more is several calls.
 pub const BATCH_MAX: usize = 1000;
 
+/// The records of a batch with their positions, in the order of their ids:
+/// two calls writing overlapping records (an MIS resending a batch while
+/// the first send is still being written) then lock them in one order, so
+/// neither waits for the other in a circle — which PostgreSQL would end by
+/// failing one of them as a deadlock.
+pub fn in_id_order<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<(usize, &T)> {
+    let mut ordered: Vec<(usize, &T)> = items.iter().enumerate().collect();
+    ordered.sort_by(|(_, a), (_, b)| id(a).cmp(id(b)));
+    ordered
+}
+
 /// A batch is at least one record and at most [`BATCH_MAX`], with no id
 /// twice (which of two would be meant?).
 pub fn batch<'a, T>(

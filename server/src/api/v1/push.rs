@@ -163,7 +163,7 @@ pub async fn put_patients(
     }
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
-    for (i, (id, full_name, birth_date, agreements)) in checked.iter().enumerate() {
+    for (i, (id, full_name, birth_date, agreements)) in input::in_id_order(&checked, |c| c.0) {
         let new = NewPatient {
             mis_patient_id: id,
             full_name,
@@ -240,7 +240,7 @@ pub async fn put_clinics(
     }
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
-    for clinic in &checked {
+    for (_, clinic) in input::in_id_order(&checked, |c| c.code) {
         changed += usize::from(clinics::upsert(&mut unit.tx, clinic, unit.now).await?);
     }
     finish(unit, "clinics", checked.len(), changed).await
@@ -284,7 +284,7 @@ pub async fn put_doctors(
     }
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
-    for doctor in &checked {
+    for (_, doctor) in input::in_id_order(&checked, |d| d.mis_id) {
         changed += usize::from(doctors::upsert(&mut unit.tx, doctor, unit.now).await?);
     }
     finish(unit, "doctors", checked.len(), changed).await
@@ -430,7 +430,7 @@ pub async fn put_appointments(
         .collect::<Result<Vec<_>, _>>()?;
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
-    for (i, a) in checked.iter().enumerate() {
+    for (i, a) in input::in_id_order(&checked, |a| a.id) {
         let at = |field: &str| format!("appointments[{i}].{field}");
         let patient_id = patients::id_of(&mut unit.tx, a.patient)
             .await?
@@ -544,7 +544,7 @@ pub async fn put_referrals(
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
     for (i, (id, patient, doctor, kind, service, issued_on, valid_until, used)) in
-        checked.iter().enumerate()
+        input::in_id_order(&checked, |r| r.0)
     {
         let at = |field: &str| format!("referrals[{i}].{field}");
         let patient_id = patients::id_of(&mut unit.tx, patient)
@@ -616,16 +616,16 @@ pub async fn withdraw(
     }
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
-    for id in &body.appointments {
+    for (_, id) in input::in_id_order(&body.appointments, |id| id.as_str()) {
         changed += usize::from(appointments::delete(&mut unit.tx, id).await?);
     }
-    for id in &body.referrals {
+    for (_, id) in input::in_id_order(&body.referrals, |id| id.as_str()) {
         changed += usize::from(referrals::delete(&mut unit.tx, id).await?);
     }
-    for id in &body.lab_results {
+    for (_, id) in input::in_id_order(&body.lab_results, |id| id.as_str()) {
         changed += usize::from(app::db::results::delete_order(&mut unit.tx, id).await?);
     }
-    for id in &body.studies {
+    for (_, id) in input::in_id_order(&body.studies, |id| id.as_str()) {
         changed += usize::from(app::db::results::delete_study(&mut unit.tx, id).await?);
     }
     let received = body.appointments.len()

@@ -257,7 +257,7 @@ pub async fn put_lab_results(
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
     let mut told = BTreeSet::new();
-    for (i, c) in checked.iter().enumerate() {
+    for (i, c) in input::in_id_order(&checked, |c| c.order.mis_id) {
         let patient_id = patients::id_of(&mut unit.tx, c.patient)
             .await?
             .ok_or_else(|| {
@@ -371,7 +371,7 @@ pub async fn put_studies(
     let mut unit = begin(&state, &client).await?;
     let mut changed = 0;
     for (i, (id, patient, clinic, performed_on, modality, area, report_ready)) in
-        checked.iter().enumerate()
+        input::in_id_order(&checked, |s| s.0)
     {
         let at = |field: &str| format!("studies[{i}].{field}");
         let patient_id = patients::id_of(&mut unit.tx, patient)
