@@ -17,6 +17,18 @@ pub struct CliArgs {
     pub demo: bool,
     /// A TOML file with settings (also `CABINET_CONFIG`).
     pub config_file: Option<PathBuf>,
+    /// Instead of serving: what to do to the database, then exit.
+    pub task: Option<Task>,
+}
+
+/// A one-off job on the configured database instead of serving.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// `--backup FILE`: a consistent copy of a SQLite database.
+    Backup(PathBuf),
+    /// `--after-restore`: end sessions, hold unsent mail, void recovery
+    /// codes in a database just restored from a backup.
+    AfterRestore,
 }
 
 impl CliArgs {
@@ -32,8 +44,16 @@ impl CliArgs {
                         .ok_or_else(|| anyhow::anyhow!("--config needs a file path"))?;
                     parsed.config_file = Some(PathBuf::from(path));
                 }
+                "--backup" => {
+                    let path = args
+                        .next()
+                        .ok_or_else(|| anyhow::anyhow!("--backup needs a file path"))?;
+                    parsed.task = Some(Task::Backup(PathBuf::from(path)));
+                }
+                "--after-restore" => parsed.task = Some(Task::AfterRestore),
                 other => anyhow::bail!(
-                    "unknown argument {other:?}; usage: server [--demo] [--config FILE]"
+                    "unknown argument {other:?}; usage: server [--demo] [--config FILE] \
+                     [--backup FILE | --after-restore]"
                 ),
             }
         }
@@ -418,6 +438,7 @@ mod tests {
         let args = CliArgs {
             demo: true,
             config_file: Some(file),
+            task: None,
         };
         let config = Config::from_sources(
             &args,
@@ -454,6 +475,7 @@ mod tests {
         let args = CliArgs {
             demo: false,
             config_file: Some(file),
+            task: None,
         };
         assert!(Config::from_sources(&args, env_of(&[]))
             .unwrap_err()
@@ -462,16 +484,28 @@ mod tests {
     }
 
     #[test]
-    fn the_command_line_takes_demo_and_a_config_file_and_refuses_anything_else() {
+    fn the_command_line_takes_demo_a_config_file_and_one_task_and_refuses_anything_else() {
         let args = CliArgs::parse(["--demo".into(), "--config".into(), "c.toml".into()]).unwrap();
         assert_eq!(
             args,
             CliArgs {
                 demo: true,
-                config_file: Some(PathBuf::from("c.toml"))
+                config_file: Some(PathBuf::from("c.toml")),
+                task: None,
             }
+        );
+        assert_eq!(
+            CliArgs::parse(["--backup".into(), "b.db".into()])
+                .unwrap()
+                .task,
+            Some(Task::Backup(PathBuf::from("b.db")))
+        );
+        assert_eq!(
+            CliArgs::parse(["--after-restore".into()]).unwrap().task,
+            Some(Task::AfterRestore)
         );
         assert!(CliArgs::parse(["--dmeo".into()]).is_err());
         assert!(CliArgs::parse(["--config".into()]).is_err());
+        assert!(CliArgs::parse(["--backup".into()]).is_err());
     }
 }

@@ -3,6 +3,7 @@
 #![recursion_limit = "512"] // see frontend/src/lib.rs: full view types in release builds
 
 pub mod api;
+pub mod backup;
 pub mod calendar_files;
 pub mod config;
 pub mod content_files;

@@ -194,6 +194,25 @@ pub async fn mark_expired(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), sq
     })
 }
 
+/// Holds every message not sent yet, for good: after a restore from a
+/// backup, the outbox may list mail that was in fact sent after the backup
+/// was taken, and mail must never go twice. How many were held.
+pub async fn hold_unsent(tx: &mut WriteTx, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query(
+            "UPDATE mail_outbox SET failed_at = $1, \
+             last_error = 'held: the database was restored from a backup', \
+             text_body = CASE WHEN sensitive THEN '' ELSE text_body END, \
+             html_body = CASE WHEN sensitive THEN '' ELSE html_body END \
+             WHERE sent_at IS NULL AND failed_at IS NULL",
+        )
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|done| done.rows_affected())
+    })
+}
+
 row! {
     /// A message's delivery state, for tests and the admin module.
     #[derive(Clone, Debug, PartialEq, Eq)]

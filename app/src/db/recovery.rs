@@ -114,3 +114,16 @@ pub async fn invalidate(
             .map(|_| ())
     })
 }
+
+/// Kills every outstanding code (after a restore from a backup: a code
+/// mailed since the backup is not in it, one mailed before may have been
+/// used since); how many.
+pub async fn invalidate_all(tx: &mut WriteTx, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE used_at IS NULL")
+            .bind(now)
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    })
+}

@@ -47,6 +47,9 @@ pub enum EndReason {
     PasswordRecovered,
     SignedOutRemotely,
     AccountDisabled,
+    /// The database was restored from a backup: no session from before may
+    /// go on.
+    Restored,
 }
 
 impl EndReason {
@@ -59,6 +62,7 @@ impl EndReason {
             EndReason::PasswordRecovered => "password_recovered",
             EndReason::SignedOutRemotely => "signed_out_remotely",
             EndReason::AccountDisabled => "account_disabled",
+            EndReason::Restored => "restored",
         }
     }
 }
@@ -227,6 +231,22 @@ pub async fn end_all_of(
             .bind(reason.as_str())
             .bind(id)
             .bind(keep.unwrap_or(-1))
+            .execute(conn)
+            .await
+            .map(|done| done.rows_affected())
+    })
+}
+
+/// Ends every open session, of patients and staff; how many ended.
+pub async fn end_every(
+    tx: &mut WriteTx,
+    reason: EndReason,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
+    with_tx!(tx, conn => {
+        sqlx::query("UPDATE sessions SET ended_at = $1, ended_reason = $2 WHERE ended_at IS NULL")
+            .bind(now)
+            .bind(reason.as_str())
             .execute(conn)
             .await
             .map(|done| done.rows_affected())

@@ -21,7 +21,7 @@ use tokio::sync::oneshot;
 
 /// `n` patients with active cabinets: logins `fault-00`…, each with a
 /// recovery address, all with one password hash (made once: slow).
-async fn patients_with_cabinets(app: &TestApp, n: usize) -> Vec<String> {
+pub(crate) async fn patients_with_cabinets(app: &TestApp, n: usize) -> Vec<String> {
     let hash =
         app::security::hash_password(&app::security::Secret::new("fault-pass-2026-x")).unwrap();
     let mut tx = app.db.begin_write().await.unwrap();

@@ -28,7 +28,7 @@ pub enum TestDatabase {
 }
 
 impl TestDatabase {
-    async fn create() -> (TestDatabase, String) {
+    pub async fn create() -> (TestDatabase, String) {
         match std::env::var("TEST_DATABASE_URL") {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("cabinet_test_{}", uuid::Uuid::new_v4().simple());
@@ -209,6 +209,15 @@ async fn start(config: Config) -> Started {
 /// Like [`spawn_app`], with a chance to change the configuration first.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let (database, database_url) = TestDatabase::create().await;
+    spawn_app_on(database, database_url, configure).await
+}
+
+/// The server on a database the test has prepared (a restored backup).
+pub async fn spawn_app_on(
+    database: TestDatabase,
+    database_url: String,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     let outbox = tempfile::tempdir().unwrap();
     let mut config = test_config(&database_url, outbox.path());
     configure(&mut config);

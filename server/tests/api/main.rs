@@ -4,9 +4,11 @@
 
 mod activation;
 mod answers;
+mod backups;
 mod calendar;
 mod concurrency;
 mod content;
+mod crashes;
 mod database;
 mod documents;
 mod faults;
