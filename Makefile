@@ -1,5 +1,5 @@
 # The two commands a newcomer needs; scripts/ holds what they do.
-.PHONY: run test dev bench load
+.PHONY: run test dev bench load bench-load
 
 run: ## install what is missing, build, serve with demo data
 	scripts/run.sh
@@ -18,3 +18,6 @@ bench: ## release wasm and CSS sizes (raw, gzip, brotli), the first screens as s
 
 load: ## every signed-in page under wrk -c64: req/s, p99, errors, panics
 	scripts/load.sh
+
+bench-load: ## generated patients (1k, 100k) on SQLite and PostgreSQL under wrk: bench/README.md
+	bench/run.sh

@@ -22,7 +22,7 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "clippy, server build (ssr)"
-cargo clippy -p app -p server --all-targets -- -D warnings
+cargo clippy -p app -p server -p bench --all-targets -- -D warnings
 
 step "clippy, browser build (hydrate, wasm32)"
 cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -1,13 +1,13 @@
 //! Password hashing with argon2id (OWASP's minimum: 19 MiB, 2 passes, 1 lane),
 //! stored as PHC strings so the parameters travel with each hash, and hashed
-//! off the async threads behind a semaphore so a burst of sign-ins neither
-//! stalls other requests nor exhausts memory.
+//! off the async threads, on a few threads of its own with a bounded queue,
+//! so a burst of sign-ins neither stalls other requests nor exhausts memory.
 
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, Salt, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use std::fmt;
-use std::sync::{Arc, LazyLock};
+use std::sync::{mpsc, Arc, LazyLock, Mutex};
 use tokio::sync::Semaphore;
 
 /// A password or token: never printed, never serialized.
@@ -45,29 +45,98 @@ const MEMORY_KIB: u32 = 19 * 1024;
 const PASSES: u32 = 2;
 const LANES: u32 = 1;
 
-fn argon2() -> Result<Argon2<'static>, PasswordHashError> {
+/// Runs argon2 on `password` with `salt` and the given algorithm, version
+/// and parameters, in `memory` — grown to what the parameters need, and
+/// kept by the caller for the next hash: the PHC hash.
+fn compute<'a>(
+    password: &[u8],
+    salt: Salt<'a>,
+    algorithm: Algorithm,
+    version: Version,
+    params: Params,
+    memory: &mut Vec<Block>,
+) -> argon2::password_hash::Result<PasswordHash<'a>> {
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes)?;
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, Block::default());
+    }
+    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let output_len = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+    let output = Output::init_with(output_len, |out| {
+        Ok(argon2.hash_password_into_with_memory(
+            password,
+            salt_bytes,
+            out,
+            &mut memory[..blocks],
+        )?)
+    })?;
+    Ok(PasswordHash {
+        algorithm: algorithm.ident(),
+        version: Some(version.into()),
+        params: ParamsString::try_from(&params)?,
+        salt: Some(salt),
+        hash: Some(output),
+    })
+}
+
+/// [`hash_password`] in `memory`.
+fn hash_in(password: &Secret, memory: &mut Vec<Block>) -> Result<String, PasswordHashError> {
+    let salt = SaltString::generate(&mut OsRng);
     let params = Params::new(MEMORY_KIB, PASSES, LANES, None)
         .map_err(|e| PasswordHashError::Failed(e.to_string()))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    compute(
+        password.expose().as_bytes(),
+        salt.as_salt(),
+        Algorithm::Argon2id,
+        Version::V0x13,
+        params,
+        memory,
+    )
+    .map(|hash| hash.to_string())
+    .map_err(|e| PasswordHashError::Failed(e.to_string()))
+}
+
+/// [`verify_password`] in `memory`.
+fn verify_in(password: &Secret, hash: &str, memory: &mut Vec<Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(version), Ok(params)) = (
+        Algorithm::try_from(parsed.algorithm),
+        parsed
+            .version
+            .map(Version::try_from)
+            .transpose()
+            .map(Option::unwrap_or_default),
+        Params::try_from(&parsed),
+    ) else {
+        return false;
+    };
+    compute(
+        password.expose().as_bytes(),
+        salt,
+        algorithm,
+        version,
+        params,
+        memory,
+    )
+    // `Output` compares in constant time.
+    .is_ok_and(|computed| computed.hash == Some(expected))
 }
 
 /// Hashes a password into a PHC string. CPU-heavy: call it through [`Hasher`].
 pub fn hash_password(password: &Secret) -> Result<String, PasswordHashError> {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2()?
-        .hash_password(password.expose().as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| PasswordHashError::Failed(e.to_string()))
+    hash_in(password, &mut Vec::new())
 }
 
 /// Whether `password` matches the PHC string `hash`. A malformed hash never matches.
 pub fn verify_password(password: &Secret, hash: &str) -> bool {
-    let Ok(parsed) = PasswordHash::new(hash) else {
-        return false;
-    };
-    Argon2::default()
-        .verify_password(password.expose().as_bytes(), &parsed)
-        .is_ok()
+    verify_in(password, hash, &mut Vec::new())
 }
 
 /// Whether `hash` was made with weaker parameters (or another algorithm)
@@ -101,16 +170,25 @@ pub fn prepare_dummy_hash() {
     LazyLock::force(&DUMMY_HASH);
 }
 
-/// Runs argon2 on the blocking thread pool, at most `permits` at a time,
-/// with at most `waiting` more checks queued behind them; beyond that a
-/// check is refused at once ([`PasswordHashError::Busy`]). Each check holds
-/// 19 MiB for about 50 ms: a burst of sign-ins is answered "busy" quickly
-/// rather than piling up memory and waiting time for everyone else.
+/// Runs argon2 on threads of its own, one per permit, with at most
+/// `waiting` more checks queued behind them; beyond that a check is refused
+/// at once ([`PasswordHashError::Busy`]). Each check works in 19 MiB for
+/// about 50 ms: a burst of sign-ins is answered "busy" quickly rather than
+/// piling up memory and waiting time for everyone else.
+///
+/// Each thread keeps its 19 MiB from one check to the next. Allocated and
+/// freed for every check, on whichever of the runtime's blocking threads
+/// ran it, the allocator kept them per thread: 32 sign-ins took the server
+/// from 44 MB to 313 MB (BENCHMARKS.md, issue 16); kept, two threads hold
+/// 38 MiB.
 #[derive(Clone, Debug)]
 pub struct Hasher {
-    permits: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
     places: Arc<Semaphore>,
 }
+
+/// A check for a hashing thread, given that thread's memory.
+type Job = Box<dyn FnOnce(&mut Vec<Block>) + Send>;
 
 /// Checks queued per core behind the running ones.
 pub const WAITING_PER_CORE: usize = 8;
@@ -129,15 +207,42 @@ impl Verified {
 }
 
 impl Hasher {
-    pub fn new(permits: usize, waiting: usize) -> Hasher {
-        let permits = permits.max(1);
+    /// `threads` hashing threads (they end when the last clone of the
+    /// hasher is dropped) and room for `waiting` checks behind them.
+    pub fn new(threads: usize, waiting: usize) -> Hasher {
+        let threads = threads.max(1);
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads {
+            let queue = queue.clone();
+            let started = std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    let mut memory = Vec::new();
+                    loop {
+                        let job = match queue.lock() {
+                            Ok(queue) => queue.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        // A panicking check loses its answer (the caller
+                        // hears an error), not the thread.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            job(&mut memory)
+                        }));
+                    }
+                });
+            if let Err(error) = started {
+                tracing::error!(%error, "cannot start a password hashing thread");
+            }
+        }
         Hasher {
-            permits: Arc::new(Semaphore::new(permits)),
-            places: Arc::new(Semaphore::new(permits + waiting)),
+            jobs,
+            places: Arc::new(Semaphore::new(threads + waiting)),
         }
     }
 
-    /// One permit per core (hashing is CPU-bound), and a queue of
+    /// One thread per core (hashing is CPU-bound), and a queue of
     /// [`WAITING_PER_CORE`] checks per core: at about 50 ms a check, the
     /// last in the queue waits under half a second.
     pub fn for_this_machine() -> Hasher {
@@ -147,24 +252,25 @@ impl Hasher {
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce() -> T + Send + 'static,
+        work: impl FnOnce(&mut Vec<Block>) -> T + Send + 'static,
     ) -> Result<T, PasswordHashError> {
         let _place = self
             .places
             .try_acquire()
             .map_err(|_| PasswordHashError::Busy)?;
-        let _permit = self
-            .permits
-            .acquire()
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move |memory| {
+                let _ = answer.send(work(memory));
+            }))
+            .map_err(|_| PasswordHashError::Failed("no password hashing thread runs".into()))?;
+        answered
             .await
-            .map_err(|e| PasswordHashError::Failed(e.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| PasswordHashError::Failed(e.to_string()))
+            .map_err(|_| PasswordHashError::Failed("a password check failed".into()))
     }
 
     pub async fn hash(&self, password: Secret) -> Result<String, PasswordHashError> {
-        self.run(move || hash_password(&password)).await?
+        self.run(move |memory| hash_in(&password, memory)).await?
     }
 
     /// Checks `password` against `hash`, or against a dummy hash when there
@@ -174,13 +280,13 @@ impl Hasher {
         password: Secret,
         hash: Option<String>,
     ) -> Result<Verified, PasswordHashError> {
-        self.run(move || match hash {
-            Some(hash) if verify_password(&password, &hash) => Verified::Yes {
+        self.run(move |memory| match hash {
+            Some(hash) if verify_in(&password, &hash, memory) => Verified::Yes {
                 needs_rehash: needs_rehash(&hash),
             },
             Some(_) => Verified::No,
             None => {
-                let _ = verify_password(&password, &DUMMY_HASH);
+                let _ = verify_in(&password, &DUMMY_HASH, memory);
                 Verified::No
             }
         })
@@ -191,6 +297,7 @@ impl Hasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordHasher;
 
     #[test]
     fn a_hash_verifies_its_password_and_no_other() {
@@ -205,6 +312,13 @@ mod tests {
             &hash
         ));
         assert!(!verify_password(&Secret::new("x"), "not a phc string"));
+        // The same hash as argon2's own hasher makes, checked by its own
+        // verifier: hashes stored before and after stay interchangeable.
+        use argon2::password_hash::PasswordVerifier;
+        let parsed = PasswordHash::new(&hash).unwrap();
+        assert!(Argon2::default()
+            .verify_password(b"correct horse battery staple", &parsed)
+            .is_ok());
     }
 
     #[test]
