@@ -242,12 +242,14 @@ impl Hasher {
         }
     }
 
-    /// One thread per core (hashing is CPU-bound), and a queue of
-    /// [`WAITING_PER_CORE`] checks per core: at about 50 ms a check, the
-    /// last in the queue waits under half a second.
+    /// A thread for every other core (at least one), so that a burst of
+    /// sign-ins leaves the other half of the machine to the pages — on two
+    /// cores, two hashing threads left pages 10 req/s with p99 1.8 s beside
+    /// 200 sign-ins (BENCHMARKS.md, issue 16) — and a queue of
+    /// [`WAITING_PER_CORE`] checks per core.
     pub fn for_this_machine() -> Hasher {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Hasher::new(cores, cores * WAITING_PER_CORE)
+        Hasher::new((cores / 2).max(1), cores * WAITING_PER_CORE)
     }
 
     async fn run<T: Send + 'static>(
