@@ -243,10 +243,9 @@ impl Hasher {
     }
 
     /// A thread for every other core (at least one), so that a burst of
-    /// sign-ins leaves the other half of the machine to the pages — on two
-    /// cores, two hashing threads left pages 10 req/s with p99 1.8 s beside
-    /// 200 sign-ins (BENCHMARKS.md, issue 16) — and a queue of
-    /// [`WAITING_PER_CORE`] checks per core.
+    /// sign-ins leaves the other half of the machine to the pages (with a
+    /// thread per core, argon2 alone can keep every core busy), and a queue
+    /// of [`WAITING_PER_CORE`] checks per core.
     pub fn for_this_machine() -> Hasher {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Hasher::new((cores / 2).max(1), cores * WAITING_PER_CORE)
