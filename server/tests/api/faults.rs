@@ -3,12 +3,10 @@
 //! connections, the clock stepped — and each time nothing lost, nothing
 //! done twice, nobody shown as signed in or out by mistake.
 
-use crate::helpers::{new_client, spawn_app_with, spawn_demo_app, TestApp};
+use crate::helpers::{new_client, spawn_app_with, spawn_demo_app, Cabinet, TestApp};
 use crate::mail::{demo_app_mailing_to, smtp_sink_on, HoldFirst};
 use crate::mis_api::{count, mis_token};
 use crate::requests::send_booking;
-use app::db::accounts::{self, NewPatientAccount};
-use app::db::patients::{self, NewPatient, NewServiceAgreement};
 use chrono::{Duration, NaiveDate};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -27,47 +25,23 @@ pub(crate) async fn patients_with_cabinets(app: &TestApp, n: usize) -> Vec<Strin
     let mut tx = app.db.begin_write().await.unwrap();
     let mut logins = Vec::new();
     for i in 0..n {
-        let mis_id = format!("MIS-F{i:04}");
-        let patient_id = patients::insert(
+        let login = format!("fault-{i:02}");
+        let email = format!("{login}@example.ru");
+        app.insert_cabinet(
             &mut tx,
-            &NewPatient {
-                mis_patient_id: &mis_id,
+            &Cabinet {
+                mis_patient_id: &format!("MIS-F{i:04}"),
                 full_name: "Фёдоров Фёдор Фёдорович",
                 birth_date: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
-            },
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
-        let email = format!("fault-{i:02}@example.ru");
-        patients::insert_agreement(
-            &mut tx,
-            &NewServiceAgreement {
-                patient_id,
-                number: &format!("ДС-F-{i:04}"),
-                signed_on: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                agreement: &format!("ДС-F-{i:04}"),
                 email: &email,
                 sms_phone: "+79035550000",
-            },
-            app.clock.now(),
-        )
-        .await
-        .unwrap();
-        let login = format!("fault-{i:02}");
-        accounts::insert_account(
-            &mut tx,
-            &NewPatientAccount {
-                patient_id,
                 login: &login,
                 password_hash: &hash,
                 address_as: "Фёдор Фёдорович",
-                recovery_email: &email,
-                locale: "ru",
             },
-            app.clock.now(),
         )
-        .await
-        .unwrap();
+        .await;
         logins.push(login);
     }
     tx.commit().await.unwrap();

@@ -101,6 +101,20 @@ fn database_url_with_name(url: &str, name: &str) -> String {
     }
 }
 
+/// What [`TestApp::insert_cabinet`] writes: a patient, their agreement
+/// (its e-mail is also the recovery address) and their cabinet.
+pub struct Cabinet<'a> {
+    pub mis_patient_id: &'a str,
+    pub full_name: &'a str,
+    pub birth_date: NaiveDate,
+    pub agreement: &'a str,
+    pub email: &'a str,
+    pub sms_phone: &'a str,
+    pub login: &'a str,
+    pub password_hash: &'a str,
+    pub address_as: &'a str,
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -367,44 +381,21 @@ impl TestApp {
         let password = "second-patient-pass-2026";
         let hash = hash_password(&Secret::new(password)).unwrap();
         let mut tx = self.db.begin_write().await.unwrap();
-        let patient_id = patients::insert(
+        self.insert_cabinet(
             &mut tx,
-            &NewPatient {
+            &Cabinet {
                 mis_patient_id: "MIS-300001",
                 full_name: "Иванов Пётр Ильич",
                 birth_date: NaiveDate::from_ymd_opt(1965, 1, 2).unwrap(),
-            },
-            self.clock.now(),
-        )
-        .await
-        .unwrap();
-        patients::insert_agreement(
-            &mut tx,
-            &NewServiceAgreement {
-                patient_id,
-                number: "ДС-2026-0300",
-                signed_on: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                agreement: "ДС-2026-0300",
                 email: "p.ivanov@example.ru",
                 sms_phone: "+79035550300",
-            },
-            self.clock.now(),
-        )
-        .await
-        .unwrap();
-        accounts::insert_account(
-            &mut tx,
-            &NewPatientAccount {
-                patient_id,
                 login: "ivanov",
                 password_hash: &hash,
                 address_as: "Пётр Ильич",
-                recovery_email: "p.ivanov@example.ru",
-                locale: "ru",
             },
-            self.clock.now(),
         )
-        .await
-        .unwrap();
+        .await;
         tx.commit().await.unwrap();
         let client = new_client();
         let response = self
@@ -416,6 +407,51 @@ impl TestApp {
             .await;
         assert_eq!(response.status(), reqwest::StatusCode::OK);
         client
+    }
+
+    /// Writes a patient with a service agreement and an active cabinet, in
+    /// `tx`, as the MIS and reception would: the patient's id.
+    pub async fn insert_cabinet(&self, tx: &mut app::db::WriteTx, cabinet: &Cabinet<'_>) -> i64 {
+        let now = self.clock.now();
+        let patient_id = patients::insert(
+            tx,
+            &NewPatient {
+                mis_patient_id: cabinet.mis_patient_id,
+                full_name: cabinet.full_name,
+                birth_date: cabinet.birth_date,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        patients::insert_agreement(
+            tx,
+            &NewServiceAgreement {
+                patient_id,
+                number: cabinet.agreement,
+                signed_on: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                email: cabinet.email,
+                sms_phone: cabinet.sms_phone,
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        accounts::insert_account(
+            tx,
+            &NewPatientAccount {
+                patient_id,
+                login: cabinet.login,
+                password_hash: cabinet.password_hash,
+                address_as: cabinet.address_as,
+                recovery_email: cabinet.email,
+                locale: "ru",
+            },
+            now,
+        )
+        .await
+        .unwrap();
+        patient_id
     }
 
     /// Runs `sql` on the test's database behind the server's back, as a
