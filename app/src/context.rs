@@ -77,10 +77,7 @@ impl RequestMeta {
 
     /// Where the request came from, for the audit log.
     pub fn origin(&self) -> audit::Origin {
-        audit::Origin {
-            ip: self.ip_text(),
-            request_id: self.request_id.clone(),
-        }
+        audit::Origin::new(self.ip_text(), self.request_id.clone(), &self.user_agent)
     }
 }
 
@@ -145,6 +142,13 @@ pub fn chosen_locale() -> Option<Locale> {
     use_context::<Parts>()
         .as_ref()
         .and_then(|parts| chosen_locale_in(&parts.headers))
+}
+
+/// The value of this request's cookie `name`.
+pub fn request_cookie(name: &str) -> Option<String> {
+    use_context::<Parts>()
+        .as_ref()
+        .and_then(|parts| crate::auth::cookie_value(&parts.headers, name).map(str::to_owned))
 }
 
 fn chosen_locale_in(headers: &http::HeaderMap) -> Option<Locale> {

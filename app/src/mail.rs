@@ -243,6 +243,54 @@ pub fn cabinet_activated_message(
     )
 }
 
+/// The cabinet was signed in on a device it had not seen: when, which
+/// browser, from where, and the way to «Журнал доступа».
+pub fn new_device_message(
+    locale: Locale,
+    address_as: &str,
+    sign_in: &NewDeviceSignIn<'_>,
+    public_url: &str,
+    clinic: &ClinicInfo,
+) -> Message {
+    let at = clinic.local_time(sign_in.at, locale);
+    let device = if sign_in.device.is_empty() {
+        td_string!(locale, settings.unknown_device)
+    } else {
+        sign_in.device
+    };
+    let link = format!(
+        "{}{}",
+        public_url.trim_end_matches('/'),
+        crate::sections::settings::ACCESS_LOG_PATH
+    );
+    compose(
+        "new_device",
+        locale,
+        td_string!(locale, mail.new_device_subject).to_owned(),
+        address_as,
+        vec![
+            Part::Text(fill(
+                td_string!(locale, mail.new_device_lead),
+                &[("at", &at), ("device", device), ("ip", sign_in.ip)],
+            )),
+            Part::Strong(td_string!(locale, mail.new_device_not_you).to_owned()),
+            Part::Link(td_string!(locale, mail.new_device_log).to_owned(), link),
+            Part::Text(td_string!(locale, mail.new_device_turn_off).to_owned()),
+        ],
+        clinic,
+        false,
+    )
+}
+
+/// What a new-device notice says about the sign-in.
+#[derive(Clone, Copy, Debug)]
+pub struct NewDeviceSignIn<'a> {
+    pub at: DateTime<Utc>,
+    /// «Chrome, Android»; empty when the browser did not say.
+    pub device: &'a str,
+    pub ip: &'a str,
+}
+
 /// A request's status changed: its number, kind, new status and the
 /// comment staff left for the patient. Goes to the agreement's e-mail only.
 pub struct StatusChange<'a> {

@@ -20,7 +20,7 @@ use crate::sections::news::{ContentItemPage, NewsPage};
 use crate::sections::promotions::PromotionsPage;
 use crate::sections::referrals::ReferralsPage;
 use crate::sections::results::{ResultPage, ResultsPage, TrendPage};
-use crate::sections::settings::SettingsPage;
+use crate::sections::settings::{AccessLogPage, SettingsPage};
 use crate::sections::Section;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, Link, Meta, MetaTags};
@@ -162,6 +162,7 @@ fn CabinetRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=StaticSegment(Section::Requests.slug()) view=RequestsPage/>
             <Route path=(StaticSegment(Section::Requests.slug()), ParamSegment("number")) view=RequestPage/>
             <Route path=StaticSegment(Section::Settings.slug()) view=SettingsPage/>
+            <Route path=StaticSegment("access-log") view=AccessLogPage/>
             <Route path=StaticSegment(Section::Feedback.slug()) view=FeedbackPage/>
         </ParentRoute>
     }

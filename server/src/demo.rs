@@ -891,7 +891,8 @@ async fn seed_content(
 
 async fn set_status_mail(context: &ServerContext, patient_id: i64, on: bool) -> anyhow::Result<()> {
     let mut tx = context.db.begin_write().await?;
-    accounts::set_status_mail(&mut tx, patient_id, on).await?;
+    // The new-device mail stays on, as a new account has it.
+    accounts::set_notices(&mut tx, patient_id, on, true).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -37,14 +37,17 @@ pub fn routes(attachment_max_bytes: usize) -> Router<AppState> {
 
 /// Where a download was asked from, for the audit log.
 pub(crate) fn origin_of(headers: &HeaderMap, ip: Option<Extension<ClientIp>>) -> Origin {
-    Origin {
-        ip: ip.map(|Extension(ip)| ip.0.to_string()).unwrap_or_default(),
-        request_id: headers
-            .get(app::clinic::REQUEST_ID_HEADER)
+    let header = |name: &str| {
+        headers
+            .get(name)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
-            .to_owned(),
-    }
+    };
+    Origin::new(
+        ip.map(|Extension(ip)| ip.0.to_string()).unwrap_or_default(),
+        header(app::clinic::REQUEST_ID_HEADER).to_owned(),
+        header(http::header::USER_AGENT.as_str()),
+    )
 }
 
 fn staff_page(number: &str, query: &str) -> Response {

@@ -32,4 +32,4 @@ pub use requests::{
 };
 pub use routing::{RequestRouting, SetKindDepartment};
 pub use sign_in::{AdminLoginPage, StaffSignIn, StaffSignOut};
-pub use staff::{CreateStaff, DisableStaff, StaffPage, UpdateStaff};
+pub use staff::{role_label, CreateStaff, DisableStaff, StaffPage, UpdateStaff};

@@ -126,10 +126,12 @@ mod search {
     /// Patients a list page shows.
     const PATIENT_PAGE_SIZE: i64 = 20;
     use crate::context::{require_staff, server_context};
+    use crate::db::audit::{Action, Actor};
     use crate::db::patients::{self, name_key, PatientSearch};
     use crate::domain::request::{day_text, page_number};
     use crate::domain::{login_key, patient, FieldErrors, StaffRole};
     use crate::error::AppError;
+    use crate::write_unit::WriteUnit;
 
     pub async fn find_patients(
         name: String,
@@ -138,7 +140,7 @@ mod search {
         login: String,
         page: String,
     ) -> Result<PatientPage, AppError> {
-        require_staff(StaffRole::Reception)?;
+        let staff = require_staff(StaffRole::Reception)?;
         let context = server_context()?;
         let mut errors = FieldErrors::new();
         let birth_date = match birth_date.trim() {
@@ -164,6 +166,15 @@ mod search {
             offset: (page - 1) * PATIENT_PAGE_SIZE,
         };
         let (rows, total) = patients::search(&context.db, &search, context.clock.now()).await?;
+        // Each patient listed goes to their «Журнал доступа»; a list that
+        // could not be recorded is not shown.
+        if !rows.is_empty() {
+            let mut unit = WriteUnit::begin(&context, Actor::Staff(staff.staff_id)).await?;
+            for row in &rows {
+                unit.audit(Action::PatientListed, Some(row.id), "").await?;
+            }
+            unit.commit().await?;
+        }
         let locale = crate::context::request_locale();
         Ok(PatientPage {
             lines: rows

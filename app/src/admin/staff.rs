@@ -252,7 +252,8 @@ mod server {
     }
 }
 
-fn role_label(role: StaffRole, locale: Locale) -> &'static str {
+/// A role's name, as staff pages and a patient's «Журнал доступа» show it.
+pub fn role_label(role: StaffRole, locale: Locale) -> &'static str {
     match role {
         StaffRole::Reception => td_string!(locale, admin.role_reception),
         StaffRole::Operator => td_string!(locale, admin.role_operator),

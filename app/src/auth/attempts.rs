@@ -20,19 +20,21 @@ struct Attempt {
 /// Counts an attempt at `login_key` in `form`, or answers
 /// `RateLimited` while the login is locked.
 ///
-/// A refusal during a lockout is recorded in the audit log (as `actor`):
-/// a stranger still trying a locked login is visible.
+/// A refusal during a lockout is recorded in the audit log (as `actor`,
+/// about `patient_id` when the login is a patient's): a stranger still
+/// trying a locked login is visible, to the patient too.
 async fn begin_attempt(
     context: &ServerContext,
     form: Form,
     login_key: &str,
     actor: Actor,
+    patient_id: Option<i64>,
 ) -> Result<Attempt, AppError> {
     let mut unit = WriteUnit::begin(context, actor).await?;
     let now = unit.now;
     let previous = failures::get_for_update(&mut unit.tx, form, login_key, now).await?;
     if let Some(until) = lockout::locked_until(previous.as_ref(), now) {
-        unit.audit(Action::AttemptRefusedLocked, None, form.as_str())
+        unit.audit(Action::AttemptRefusedLocked, patient_id, form.as_str())
             .await?;
         unit.commit().await?;
         return Err(AppError::RateLimited {
@@ -86,7 +88,7 @@ pub async fn check_password(
     password: &str,
     failure: Failure,
 ) -> Result<Verified, AppError> {
-    let attempt = begin_attempt(context, form, login_key, actor).await?;
+    let attempt = begin_attempt(context, form, login_key, actor, failure.patient_id).await?;
     let had_account = hash.is_some();
     let verified = context.hasher.verify(Secret::new(password), hash).await?;
     if had_account && verified.matched() {

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 pub mod attempts;
 #[cfg(feature = "ssr")]
+mod devices;
+#[cfg(feature = "ssr")]
 mod session;
 #[cfg(feature = "ssr")]
 pub use session::*;

@@ -58,6 +58,28 @@ impl SessionSettings {
         }
     }
 
+    /// The long-lived cookie by which the cabinet knows a device it was
+    /// signed in on before ([`crate::db::known_devices`]).
+    pub fn device_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-cabinet-device"
+        } else {
+            "cabinet-device"
+        }
+    }
+
+    /// The `Set-Cookie` value that gives a device its token, for 400 days
+    /// (the longest a browser keeps a cookie) from its latest sign-in.
+    pub fn set_device_cookie(&self, token: &Secret) -> String {
+        format!(
+            "{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
+            self.device_cookie_name(),
+            token.expose(),
+            Duration::days(400).num_seconds(),
+            if self.secure_cookies { "; Secure" } else { "" }
+        )
+    }
+
     /// The `Set-Cookie` value that hands `token` to the browser.
     pub fn set_cookie(&self, kind: Kind, token: &Secret) -> String {
         let (_, absolute) = self.timeouts(kind);

@@ -12,6 +12,7 @@ use crate::context::{
     chosen_locale, limit_by_ip, redirect_plain_form, request_meta, server_context,
     set_response_header, signed_in, ServerContext,
 };
+use crate::db::accounts::PatientAccount;
 use crate::db::audit::{Action, Actor};
 use crate::db::failures::Form;
 use crate::db::sessions::{self, EndReason, Subject};
@@ -72,6 +73,8 @@ impl AccountKind {
 struct Credentials {
     subject: Subject,
     password_hash: String,
+    /// A patient's account: whom to tell about a new device.
+    patient: Option<PatientAccount>,
 }
 
 impl Credentials {
@@ -86,7 +89,8 @@ impl Credentials {
                     .await?
                     .map(|a| Credentials {
                         subject: Subject::Patient(a.patient_id),
-                        password_hash: a.password_hash,
+                        password_hash: a.password_hash.clone(),
+                        patient: Some(a),
                     })
             }
             AccountKind::Staff => {
@@ -95,6 +99,7 @@ impl Credentials {
                     .map(|c| Credentials {
                         subject: Subject::Staff(c.id),
                         password_hash: c.password_hash,
+                        patient: None,
                     })
             }
         })
@@ -199,6 +204,9 @@ pub async fn sign_in(kind: AccountKind, login: String, password: String) -> Resu
     )
     .await?;
     unit.audit(rules.signed_in, None, "").await?;
+    if let Some(account) = &credentials.patient {
+        super::devices::note_sign_in(&context, &mut unit, account, &meta).await?;
+    }
     unit.commit().await?;
     // A language chosen on this device (on the sign-in page, say) is the
     // patient's newest wish and becomes their setting; a language only

@@ -37,6 +37,8 @@ row! {
         pub locale: String,
         /// Whether to e-mail the patient when a request's status changes.
         pub status_mail: bool,
+        /// Whether to e-mail the patient when a new device signs in.
+        pub new_device_mail: bool,
     }
 }
 
@@ -97,7 +99,7 @@ pub async fn insert_temporary_credentials(
 }
 
 const ACCOUNT_COLUMNS: &str =
-    "patient_id, login, password_hash, address_as, recovery_email, locale, status_mail";
+    "patient_id, login, password_hash, address_as, recovery_email, locale, status_mail, new_device_mail";
 
 /// The enabled account with this login, in any case.
 pub async fn by_login(db: &Db, login: &str) -> Result<Option<PatientAccount>, sqlx::Error> {
@@ -296,15 +298,20 @@ pub async fn disable(
     Ok(affected > 0)
 }
 
-/// Whether the patient wants mail when a request's status changes.
-pub async fn set_status_mail(
+/// Which mail the patient wants: when a request's status changes, when a
+/// new device signs in.
+pub async fn set_notices(
     tx: &mut WriteTx,
     patient_id: i64,
     status_mail: bool,
+    new_device_mail: bool,
 ) -> Result<(), sqlx::Error> {
     with_tx!(tx, conn => {
-        sqlx::query("UPDATE patient_accounts SET status_mail = $1 WHERE patient_id = $2")
+        sqlx::query(
+            "UPDATE patient_accounts SET status_mail = $1, new_device_mail = $2 WHERE patient_id = $3",
+        )
             .bind(status_mail)
+            .bind(new_device_mail)
             .bind(patient_id)
             .execute(conn)
             .await

@@ -39,9 +39,15 @@ pub enum Action {
     /// A patient or staff member downloaded an attached file.
     AttachmentDownloaded,
     StatusMailChanged,
+    NewDeviceMailChanged,
+    /// A patient's cabinet was signed in on a device it had not seen.
+    NewDeviceSignedIn,
     RequestRouteChanged,
     /// A form was refused because its login is locked after failures.
     AttemptRefusedLocked,
+    /// Reception's patient search listed the patient (name, birth date,
+    /// MIS id, login and the cabinet's state).
+    PatientListed,
     /// Someone asked for data that is not theirs (or does not exist) and
     /// was told "not found"; the detail says what was asked for.
     AccessRefused,
@@ -95,8 +101,11 @@ impl Action {
             Action::AttachmentAdded => "attachment_added",
             Action::AttachmentDownloaded => "attachment_downloaded",
             Action::StatusMailChanged => "status_mail_changed",
+            Action::NewDeviceMailChanged => "new_device_mail_changed",
+            Action::NewDeviceSignedIn => "new_device_signed_in",
             Action::RequestRouteChanged => "request_route_changed",
             Action::AttemptRefusedLocked => "attempt_refused_locked",
+            Action::PatientListed => "patient_listed",
             Action::AccessRefused => "access_refused",
             Action::MisClientCreated => "mis_client_created",
             Action::MisClientRevoked => "mis_client_revoked",
@@ -129,6 +138,21 @@ pub enum Actor {
 pub struct Origin {
     pub ip: String,
     pub request_id: String,
+    /// The browser's User-Agent, at most [`USER_AGENT_CHARS`] characters.
+    pub user_agent: String,
+}
+
+/// How much of a User-Agent the log keeps: enough to tell browsers apart.
+pub const USER_AGENT_CHARS: usize = 512;
+
+impl Origin {
+    pub fn new(ip: String, request_id: String, user_agent: &str) -> Origin {
+        Origin {
+            ip,
+            request_id,
+            user_agent: user_agent.chars().take(USER_AGENT_CHARS).collect(),
+        }
+    }
 }
 
 /// One row to append.
@@ -144,8 +168,8 @@ pub struct Entry<'a> {
 }
 
 const INSERT: &str = "INSERT INTO audit_log \
-     (at, action, actor_patient_id, actor_staff_id, actor_mis_client_id, patient_id, detail, ip, request_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+     (at, action, actor_patient_id, actor_staff_id, actor_mis_client_id, patient_id, detail, ip, request_id, user_agent) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
 /// The actor as its three columns: patient, staff member, MIS client.
 fn actor_ids(actor: Actor) -> (Option<i64>, Option<i64>, Option<i64>) {
@@ -208,6 +232,7 @@ pub async fn record(
             .bind(entry.detail)
             .bind(&entry.origin.ip)
             .bind(&entry.origin.request_id)
+            .bind(&entry.origin.user_agent)
             .execute(conn)
             .await
             .map(|_| ())
@@ -249,5 +274,78 @@ pub async fn all(db: &Db) -> Result<Vec<Row>, sqlx::Error> {
         )
         .fetch_all(pool)
         .await
+    })
+}
+
+/// What the patient's own actions add to their «Журнал доступа»: signing
+/// in and its refusals. Every row about them by anyone else is shown.
+pub const OWN_ACTIONS_SHOWN: [Action; 6] = [
+    Action::SignedIn,
+    Action::SignInFailed,
+    Action::SignInLocked,
+    Action::AttemptRefusedLocked,
+    Action::Activated,
+    Action::PasswordRecovered,
+];
+
+row! {
+    /// A row of a patient's «Журнал доступа».
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct AccessRow {
+        pub id: i64,
+        pub at: DateTime<Utc>,
+        pub action: String,
+        pub detail: String,
+        pub ip: String,
+        pub user_agent: String,
+        pub actor_patient_id: Option<i64>,
+        pub actor_staff_id: Option<i64>,
+        pub staff_name: Option<String>,
+        pub mis_client: Option<String>,
+    }
+}
+
+/// Which rows of a patient's log to read.
+#[derive(Clone, Copy, Debug)]
+pub struct AccessQuery {
+    pub patient_id: i64,
+    /// From this moment (inclusive) to `until` (exclusive).
+    pub since: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    /// Only rows recorded before this one: the next page.
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// The rows of `query.patient_id`'s «Журнал доступа», newest first (in the
+/// order they were recorded, which a clock stepped back cannot reorder):
+/// everything staff, the MIS or an unknown person did with their data or
+/// account, and the patient's own sign-ins. Rows are read by the
+/// `audit_log_patient` index (patient, time).
+pub async fn access_log(db: &Db, query: &AccessQuery) -> Result<Vec<AccessRow>, sqlx::Error> {
+    let own: Vec<String> = OWN_ACTIONS_SHOWN
+        .iter()
+        .map(|a| format!("'{}'", a.as_str()))
+        .collect();
+    let sql = format!(
+        "SELECT a.id, a.at, a.action, a.detail, a.ip, a.user_agent, a.actor_patient_id, \
+         a.actor_staff_id, s.full_name AS staff_name, m.name AS mis_client \
+         FROM audit_log a \
+         LEFT JOIN staff_accounts s ON s.id = a.actor_staff_id \
+         LEFT JOIN mis_clients m ON m.id = a.actor_mis_client_id \
+         WHERE a.patient_id = $1 AND a.at >= $2 AND a.at < $3 AND ($4 IS NULL OR a.id < $4) \
+         AND (a.actor_patient_id IS NULL OR a.action IN ({})) \
+         ORDER BY a.id DESC LIMIT $5",
+        own.join(", ")
+    );
+    with_db!(db, pool => {
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(query.patient_id)
+            .bind(query.since)
+            .bind(query.until)
+            .bind(query.before_id)
+            .bind(query.limit)
+            .fetch_all(pool)
+            .await
     })
 }

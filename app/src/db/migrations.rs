@@ -39,6 +39,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     7 "0007_results_finance.sql" "results and finance",
     8 "0008_content.sql" "content",
     9 "0009_scale_out.sql" "scale out",
+    10 "0010_access_log.sql" "access log",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

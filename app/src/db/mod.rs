@@ -20,6 +20,7 @@ pub mod doctors;
 pub mod drafts;
 pub mod failures;
 pub mod finance;
+pub mod known_devices;
 mod migrations;
 pub mod mis_clients;
 pub mod outbox;

@@ -294,6 +294,7 @@ row! {
     /// A patient as reception's list shows them.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct PatientListing {
+        pub id: i64,
         pub mis_patient_id: String,
         pub full_name: String,
         pub birth_date: NaiveDate,
@@ -328,7 +329,7 @@ pub async fn search(
          WHERE ($1 IS NULL OR p.name_key LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR p.birth_date = $2) \
          AND ($3 IS NULL OR UPPER(p.mis_patient_id) = $3) AND ($4 IS NULL OR a.login_key = $4)";
     let rows_sql = format!(
-        "SELECT p.mis_patient_id, p.full_name, p.birth_date, a.login, \
+        "SELECT p.id, p.mis_patient_id, p.full_name, p.birth_date, a.login, \
          a.disabled_at IS NOT NULL AS cabinet_disabled, \
          EXISTS (SELECT 1 FROM temporary_credentials t WHERE t.patient_id = p.id \
                  AND t.used_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > $5) AS awaiting_activation \

@@ -143,17 +143,22 @@ pub async fn all(db: &Db) -> Result<Vec<StaffMember>, sqlx::Error> {
             login,
             full_name,
             roles: roles_of(db, id).await?,
-            departments: departments_of(db, id).await?,
+            departments: departments_of(db, id)
+                .await?
+                .into_iter()
+                .map(|(code, _)| code)
+                .collect(),
             disabled,
         });
     }
     Ok(members)
 }
 
-async fn departments_of(db: &Db, staff_id: i64) -> Result<Vec<String>, sqlx::Error> {
+/// The departments a staff member works for: code and name, by code.
+async fn departments_of(db: &Db, staff_id: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
     with_db!(db, pool => {
-        sqlx::query_scalar(
-            "SELECT d.code FROM staff_departments s JOIN departments d ON d.id = s.department_id \
+        sqlx::query_as(
+            "SELECT d.code, d.name FROM staff_departments s JOIN departments d ON d.id = s.department_id \
              WHERE s.staff_id = $1 ORDER BY d.code",
         )
         .bind(staff_id)
@@ -253,4 +258,18 @@ pub async fn upgrade_password_hash(
             .await
             .map(|_| ())
     })
+}
+
+/// What a patient is told about a staff member besides their name: their
+/// roles, and the names of the departments they work for.
+pub async fn roles_and_departments(
+    db: &Db,
+    staff_id: i64,
+) -> Result<(Vec<StaffRole>, Vec<String>), sqlx::Error> {
+    let departments = departments_of(db, staff_id)
+        .await?
+        .into_iter()
+        .map(|(_, name)| name)
+        .collect();
+    Ok((roles_of(db, staff_id).await?, departments))
 }

@@ -1,5 +1,6 @@
 //! A short, human name for the device behind a session, from its
-//! User-Agent: «Chrome, Android». Only for the patient's list of sessions.
+//! User-Agent: «Chrome, Android», for the patient: their list of sessions,
+//! their «Журнал доступа» and the mail about a new device.
 
 /// The browser and system a User-Agent names, or "" when it names neither.
 pub fn device_label(user_agent: &str) -> String {

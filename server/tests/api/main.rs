@@ -2,6 +2,7 @@
 //! Run on SQLite by default, on PostgreSQL when `TEST_DATABASE_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should stop the test
 
+mod access_log;
 mod activation;
 mod answers;
 mod backups;

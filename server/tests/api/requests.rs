@@ -662,7 +662,7 @@ async fn staff_move_a_request_on_with_a_comment_the_patient_sees_and_is_mailed()
 async fn a_patient_who_opted_out_gets_no_status_mail() {
     let app = spawn_demo_app().await;
     app.sign_in_demo_patient().await;
-    let response = app.post_form("/api/settings/status-mail", &[]).await;
+    let response = app.post_form("/api/settings/notices", &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
     let details = json(app.post_form("/api/settings/account", &[]).await).await;
     assert_eq!(details["status_mail"], false);
@@ -683,7 +683,7 @@ async fn a_patient_who_opted_out_gets_no_status_mail() {
 
     // Ticking the box again turns the mail back on.
     let response = app
-        .post_form("/api/settings/status-mail", &[("status_mail", "on")])
+        .post_form("/api/settings/notices", &[("status_mail", "on")])
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let details = json(app.post_form("/api/settings/account", &[]).await).await;

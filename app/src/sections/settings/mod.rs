@@ -1,9 +1,9 @@
 //! «Настройки»: how to address the patient and the recovery e-mail
 //! (editable; a new e-mail needs the current password), the agreement's
 //! e-mail and SMS phone (read-only: only the clinic changes them), whether
-//! request status changes are e-mailed,
-//! the calendar subscription, «Изменить пароль», and the list of
-//! signed-in sessions with a way to end any of them.
+//! request status changes and sign-ins on a new device are e-mailed,
+//! the calendar subscription, «Изменить пароль», the list of signed-in
+//! sessions with a way to end any of them, and the way to «Журнал доступа».
 
 use crate::error::AppError;
 use crate::forms::{
@@ -29,6 +29,8 @@ pub struct AccountDetails {
     pub sms_phone: Option<String>,
     /// E-mail the patient when a request's status changes.
     pub status_mail: bool,
+    /// E-mail the patient when a new device signs in.
+    pub new_device_mail: bool,
 }
 
 /// One signed-in session, as the patient sees it.
@@ -59,12 +61,15 @@ pub async fn save_address_as(address_as: String) -> Result<(), AppError> {
     crate::context::reply(server::save_address_as(address_as).await)
 }
 
-/// The status-mail checkbox: sent as `on` when ticked, absent otherwise.
-#[server(endpoint = "settings/status-mail")]
-pub async fn save_status_mail(
+/// The notices' checkboxes: each sent as `on` when ticked, absent otherwise.
+#[server(endpoint = "settings/notices")]
+pub async fn save_notices(
     #[server(default)] status_mail: Option<String>,
+    #[server(default)] new_device_mail: Option<String>,
 ) -> Result<(), AppError> {
-    crate::context::reply(server::save_status_mail(status_mail.is_some()).await)
+    crate::context::reply(
+        server::save_notices(status_mail.is_some(), new_device_mail.is_some()).await,
+    )
 }
 
 #[server(endpoint = "settings/recovery-email")]
@@ -96,9 +101,12 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
     crate::context::reply(server::end_other_sessions().await)
 }
 
+mod access_log;
 mod calendar_feed;
 #[cfg(feature = "ssr")]
 mod server;
+
+pub use access_log::{AccessLogPage, ACCESS_LOG_PATH};
 
 pub use calendar_feed::{MakeCalendarFeed, RevokeCalendarFeed};
 
@@ -128,7 +136,7 @@ pub fn SettingsPage() -> impl IntoView {
                     </section>
                     <section class="card" aria-labelledby="notices-title">
                         <h2 id="notices-title">{td_string!(locale, settings.notices_title)}</h2>
-                        <StatusMailForm status_mail=account.status_mail/>
+                        <NoticesForm status_mail=account.status_mail new_device_mail=account.new_device_mail/>
                     </section>
                     <section class="card" aria-labelledby="agreement-title">
                         <h2 id="agreement-title">{td_string!(locale, settings.agreement_title)}</h2>
@@ -163,6 +171,11 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+        <section class="card" aria-labelledby="access-log-title">
+            <h2 id="access-log-title">{td_string!(locale, access_log.title)}</h2>
+            <p>{td_string!(locale, access_log.settings_hint)}</p>
+            <a class="button" href=ACCESS_LOG_PATH>{td_string!(locale, access_log.open)}</a>
         </section>
     }
 }
@@ -218,11 +231,12 @@ fn RecoveryEmailForm(recovery_email: String) -> impl IntoView {
     }
 }
 
-/// Whether a change of a request's status is mailed.
+/// Whether a change of a request's status, and a sign-in on a new device,
+/// are mailed.
 #[component]
-fn StatusMailForm(status_mail: bool) -> impl IntoView {
+fn NoticesForm(status_mail: bool, new_device_mail: bool) -> impl IntoView {
     let locale = use_locale();
-    let action = ServerAction::<SaveStatusMail>::new();
+    let action = ServerAction::<SaveNotices>::new();
     view! {
         <EnhancedForm action=action then=Then::Notice class="form">
             <label class="choice">
@@ -230,6 +244,11 @@ fn StatusMailForm(status_mail: bool) -> impl IntoView {
                 {td_string!(locale, settings.status_mail)}
             </label>
             <p class="field-hint">{td_string!(locale, settings.status_mail_hint)}</p>
+            <label class="choice">
+                <input type="checkbox" name="new_device_mail" checked=new_device_mail/>
+                {td_string!(locale, settings.new_device_mail)}
+            </label>
+            <p class="field-hint">{td_string!(locale, settings.new_device_mail_hint)}</p>
             <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
                 {td_string!(locale, settings.save_notices)}
             </button>

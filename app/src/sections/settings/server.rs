@@ -79,6 +79,7 @@ pub async fn load_account_details() -> Result<AccountDetails, AppError> {
         agreement_email: contacts.as_ref().map(|c| c.email.clone()),
         sms_phone: contacts.map(|c| c.sms_phone),
         status_mail: account.status_mail,
+        new_device_mail: account.new_device_mail,
     })
 }
 
@@ -117,13 +118,22 @@ pub async fn save_address_as(address_as: String) -> Result<(), AppError> {
     unit.commit().await
 }
 
-pub async fn save_status_mail(status_mail: bool) -> Result<(), AppError> {
+pub async fn save_notices(status_mail: bool, new_device_mail: bool) -> Result<(), AppError> {
     let context = server_context()?;
     let patient = current_patient()?;
     let mut unit = WriteUnit::begin(&context, Actor::Patient(patient.patient_id)).await?;
-    accounts::set_status_mail(&mut unit.tx, patient.patient_id, status_mail).await?;
-    let detail = if status_mail { "on" } else { "off" };
-    unit.audit(Action::StatusMailChanged, None, detail).await?;
+    accounts::set_notices(
+        &mut unit.tx,
+        patient.patient_id,
+        status_mail,
+        new_device_mail,
+    )
+    .await?;
+    let on_off = |on: bool| if on { "on" } else { "off" };
+    unit.audit(Action::StatusMailChanged, None, on_off(status_mail))
+        .await?;
+    unit.audit(Action::NewDeviceMailChanged, None, on_off(new_device_mail))
+        .await?;
     unit.commit().await
 }
 

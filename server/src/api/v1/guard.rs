@@ -91,10 +91,15 @@ impl FromRequestParts<AppState> for MisClient {
             .and_then(|value| value.to_str().ok())
             .unwrap_or("")
             .to_owned();
+        let user_agent = parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("");
         Ok(MisClient {
             id,
             name,
-            origin: Origin { ip, request_id },
+            origin: Origin::new(ip, request_id, user_agent),
         })
     }
 }
