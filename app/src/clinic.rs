@@ -111,6 +111,7 @@ impl PageContext {
             staff: signed_in.staff.map(|staff| StaffBrief {
                 full_name: staff.full_name,
                 roles: staff.roles,
+                needs_second_factor: staff.needs_second_factor,
             }),
         }
     }

@@ -176,10 +176,20 @@ pub fn current_patient() -> Result<PatientSession, AppError> {
     signed_in().patient.ok_or(AppError::Unauthorized)
 }
 
+/// The signed-in staff member, whatever their roles — for what every
+/// staff member may do, setting up their second step included.
+pub fn current_staff() -> Result<StaffSession, AppError> {
+    signed_in().staff.ok_or(AppError::Unauthorized)
+}
+
 /// The signed-in staff member holding `role` (an admin holds every role),
-/// or `Unauthorized` / `Forbidden`.
+/// or `Unauthorized` / `Forbidden` — `Forbidden` too while the clinic
+/// requires a second step they have not set up.
 pub fn require_staff(role: StaffRole) -> Result<StaffSession, AppError> {
-    let staff = signed_in().staff.ok_or(AppError::Unauthorized)?;
+    let staff = current_staff()?;
+    if staff.needs_second_factor {
+        return Err(AppError::Forbidden);
+    }
     if staff.has(role) || staff.has(StaffRole::Admin) {
         Ok(staff)
     } else {

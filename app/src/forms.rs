@@ -109,22 +109,28 @@ pub fn Field(
     /// (`inn`), the same the server applies.
     #[prop(optional)]
     check: Option<&'static str>,
+    /// The input's `id` where the page has another field of the same name
+    /// (two forms asking the current password): each label must name its
+    /// own input. The name by default.
+    #[prop(optional)]
+    id: Option<&'static str>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let locale = use_locale();
     let FormField { name, required, .. } = field;
+    let id = id.unwrap_or(name);
     let label = field.label_text();
     let problem = move || error.get().and_then(|e| e.problem_of(name));
-    let error_id = format!("{name}-error");
-    let hint_id = format!("{name}-hint");
-    let described_by = described_by(name, hint.is_some(), move || problem().is_some());
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described_by = described_by(id, hint.is_some(), move || problem().is_some());
     let plain_text = input_type == "text";
     view! {
         <div class="field" class:invalid=move || problem().is_some() data-field=name data-label=label>
-            <label for=name>{label}<RequiredMark required/></label>
+            <label for=id>{label}<RequiredMark required/></label>
             {hint.map(|hint| view! { <p class="field-hint" id=hint_id.clone()>{hint}</p> })}
             <input
-                id=name
+                id=id
                 name=name
                 type=input_type
                 autocomplete=autocomplete
@@ -228,17 +234,17 @@ fn RequiredMark(required: bool) -> impl IntoView {
 /// The ids a field's `aria-describedby` names: its hint, and its error
 /// while it has one.
 fn described_by(
-    name: &'static str,
+    id: &'static str,
     has_hint: bool,
     problem: impl Fn() -> bool + Send + Sync + 'static,
 ) -> impl Fn() -> Option<String> + Send + Sync + 'static {
     move || {
         let mut ids = Vec::new();
         if has_hint {
-            ids.push(format!("{name}-hint"));
+            ids.push(format!("{id}-hint"));
         }
         if problem() {
-            ids.push(format!("{name}-error"));
+            ids.push(format!("{id}-error"));
         }
         (!ids.is_empty()).then(|| ids.join(" "))
     }
@@ -438,6 +444,34 @@ pub fn CredentialsFields(#[prop(into)] error: Signal<Option<AppError>>) -> impl 
     }
 }
 
+/// The second step of a sign-in, patient's or staff member's: one field
+/// for the code the authenticator app shows, or a recovery code; on
+/// success the address the answer names.
+#[component]
+pub fn SecondStepForm<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Output = String, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    let locale = use_locale();
+    let error = action_error(action);
+    view! {
+        <EnhancedForm action=action then=Then::GoToAnswer class="form">
+            <FormError error=error/>
+            <Field
+                field=FormField::optional("code", |l| td_string!(l, second_step.code))
+                hint=td_string!(locale, second_step.code_hint)
+                autocomplete="one-time-code"
+                error=error
+            />
+            <SubmitButton label=td_string!(locale, second_step.submit)/>
+        </EnhancedForm>
+    }
+}
+
 /// A new password and its repetition, with the hint on how to choose one.
 #[component]
 pub fn NewPasswordFields(
@@ -505,6 +539,14 @@ pub enum Then {
     /// Show the island's `[data-output]` part with the answer's fields in
     /// its `[data-output-field]` elements, instead of the form.
     ShowOutput,
+    /// Go to the address the answer names (a sign-in: the cabinet, or its
+    /// second step).
+    GoToAnswer,
+}
+
+/// Whether `path` is an address on this site (not another host's).
+pub fn is_site_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//")
 }
 
 impl Then {
@@ -516,6 +558,7 @@ impl Then {
             Then::Notice => "notice".to_owned(),
             Then::NextStep => "next".to_owned(),
             Then::ShowOutput => "output".to_owned(),
+            Then::GoToAnswer => "answer".to_owned(),
         }
     }
 
@@ -527,9 +570,10 @@ impl Then {
             "notice" => Then::Notice,
             "next" => Then::NextStep,
             "output" => Then::ShowOutput,
+            "answer" => Then::GoToAnswer,
             _ => {
                 let path = attribute.strip_prefix("go:")?;
-                if !path.starts_with('/') || path.starts_with("//") {
+                if !is_site_path(path) {
                     return None;
                 }
                 Then::Go(path.to_owned())

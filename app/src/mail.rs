@@ -282,6 +282,60 @@ pub fn new_device_message(
     )
 }
 
+/// What changed in the second step of a patient's sign-in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FactorChange {
+    /// The patient set up an authenticator app.
+    Added,
+    /// The patient turned the code off in «Настройки».
+    Removed,
+    /// Reception turned it off after checking the patient's identity (a
+    /// lost phone).
+    RemovedByReception,
+    /// The patient made new recovery codes; the old ones stopped working.
+    CodesRenewed,
+}
+
+/// The second step of the patient's sign-in changed: what, when, and what
+/// to do if it was not them.
+pub fn second_factor_message(
+    locale: Locale,
+    address_as: &str,
+    change: FactorChange,
+    at: DateTime<Utc>,
+    public_url: &str,
+    clinic: &ClinicInfo,
+) -> Message {
+    let at = clinic.local_time(at, locale);
+    let lead = match change {
+        FactorChange::Added => td_string!(locale, mail.factor_added),
+        FactorChange::Removed => td_string!(locale, mail.factor_removed),
+        FactorChange::RemovedByReception => td_string!(locale, mail.factor_removed_by_reception),
+        FactorChange::CodesRenewed => td_string!(locale, mail.factor_codes_renewed),
+    };
+    let link = format!(
+        "{}{}",
+        public_url.trim_end_matches('/'),
+        crate::sections::settings::ACCESS_LOG_PATH
+    );
+    compose(
+        "second_factor",
+        locale,
+        td_string!(locale, mail.factor_subject).to_owned(),
+        address_as,
+        vec![
+            Part::Text(fill(lead, &[("at", &at)])),
+            Part::Strong(fill(
+                td_string!(locale, mail.factor_not_you),
+                &[("phone", &clinic.help_phone)],
+            )),
+            Part::Link(td_string!(locale, mail.new_device_log).to_owned(), link),
+        ],
+        clinic,
+        false,
+    )
+}
+
 /// What a new-device notice says about the sign-in.
 #[derive(Clone, Copy, Debug)]
 pub struct NewDeviceSignIn<'a> {

@@ -1,9 +1,10 @@
 //! The HTML document and the router: which page answers which path.
 
-use crate::account::{ActivatePage, LoginPage, RecoverPage};
+use crate::account::{ActivatePage, LoginPage, RecoverPage, SecondStepPage};
 use crate::admin::{
-    AdminHome, AdminLayout, AdminLoginPage, ContentListPage, EditContentPage, IntegrationPage,
-    NewContentPage, OpenCabinetPage, PatientsPage, QueuePageView, StaffPage, StaffRequestPage,
+    AdminHome, AdminLayout, AdminLoginPage, AdminSecondFactorPage, AdminSecondStepPage,
+    ContentListPage, EditContentPage, IntegrationPage, NewContentPage, OpenCabinetPage,
+    PatientsPage, QueuePageView, StaffPage, StaffRequestPage,
 };
 use crate::clinic::PageContext;
 use crate::islands::IslandScripts;
@@ -104,10 +105,12 @@ pub fn App() -> impl IntoView {
             <ErrorBoundary fallback=|_errors| view! { <ErrorPage/> }>
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/login/code") view=SecondStepPage/>
                     <Route path=path!("/activate") view=ActivatePage/>
                     <Route path=path!("/recover") view=RecoverPage/>
                     <Route path=path!("/offline") view=OfflinePage/>
                     <Route path=path!("/admin/login") view=AdminLoginPage/>
+                    <Route path=path!("/admin/login/code") view=AdminSecondStepPage/>
                     <AdminRoutes/>
                     <CabinetRoutes/>
                 </Routes>
@@ -131,6 +134,7 @@ fn AdminRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("content/new") view=NewContentPage/>
             <Route path=(StaticSegment("content"), ParamSegment("id")) view=EditContentPage/>
             <Route path=StaticSegment("patients") view=PatientsPage/>
+            <Route path=StaticSegment("second-factor") view=AdminSecondFactorPage/>
             <Route path=StaticSegment("requests") view=QueuePageView/>
             <Route path=(StaticSegment("requests"), ParamSegment("number")) view=StaffRequestPage/>
         </ParentRoute>

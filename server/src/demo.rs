@@ -242,6 +242,7 @@ pub async fn seed(context: &ServerContext) -> anyhow::Result<Seeded> {
         login: login.to_owned(),
         full_name: full_name.to_owned(),
         roles: vec![role],
+        needs_second_factor: false,
     };
     let people = People {
         patient: PatientSession {

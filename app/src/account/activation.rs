@@ -60,7 +60,7 @@ pub async fn activate(
 mod server {
     use super::{ActivationStart, AppError};
     use crate::account::rules::new_password_errors;
-    use crate::auth::attempts::{check_password, Failure};
+    use crate::auth::attempts::{check_password, Failure, OnMatch};
     use crate::context::{limit_by_ip, request_meta, server_context, RequestMeta, ServerContext};
     use crate::db::accounts::{self, NewPatientAccount, TemporaryCredentials};
     use crate::db::audit::{Action, Actor};
@@ -120,6 +120,7 @@ mod server {
                 patient_id: credentials.as_ref().map(|c| c.patient_id),
                 detail: "",
             },
+            OnMatch::Forget,
         )
         .await?;
         credentials.filter(|_| verified.matched()).ok_or_else(wrong)

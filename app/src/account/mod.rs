@@ -12,7 +12,7 @@ pub use activation::{Activate, ActivatePage, ActivationStart, CheckTemporaryCred
 #[cfg(feature = "ssr")]
 pub use language::{choose_language, language_asked_for, LOCALE_COOKIE};
 pub use recovery::{RecoverPage, RequestRecoveryCode, ResetPassword};
-pub use sign_in::{LoginPage, SignIn, SignOut, SignOutButton};
+pub use sign_in::{LoginPage, SecondStepPage, SignIn, SignInCode, SignOut, SignOutButton};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod password;

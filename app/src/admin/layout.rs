@@ -18,8 +18,20 @@ pub fn AdminLayout() -> impl IntoView {
     let locale = use_locale();
     let page = page_context();
     #[cfg(feature = "ssr")]
-    if page.staff.is_none() {
-        leptos_axum::redirect("/admin/login");
+    match &page.staff {
+        None => leptos_axum::redirect("/admin/login"),
+        // The clinic requires a second step they have not set up: that
+        // first, before anything else.
+        Some(staff)
+            if staff.needs_second_factor
+                && leptos_router::hooks::use_location()
+                    .pathname
+                    .get_untracked()
+                    != super::SECOND_FACTOR_PATH =>
+        {
+            leptos_axum::redirect(super::SECOND_FACTOR_PATH)
+        }
+        Some(_) => {}
     }
     let staff = page.staff.clone();
     let may = move |role: StaffRole| {
@@ -59,6 +71,7 @@ pub fn AdminLayout() -> impl IntoView {
                     <li><A href="/admin/staff">{td_string!(locale, admin.staff)}</A></li>
                     <li><A href="/admin/integration">{td_string!(locale, admin.integration)}</A></li>
                 })}
+                <li><A href=super::SECOND_FACTOR_PATH>{td_string!(locale, second_factor.nav)}</A></li>
             </ul>
         </nav>
         <main id="content" class="content" tabindex="-1">
@@ -71,12 +84,18 @@ pub fn AdminLayout() -> impl IntoView {
 #[component]
 pub fn AdminHome() -> impl IntoView {
     let locale = use_locale();
-    let is_admin = page_context()
-        .staff
+    let staff = page_context().staff;
+    let is_admin = staff
+        .as_ref()
         .is_some_and(|staff| staff.roles.contains(&StaffRole::Admin));
+    let is_reception = is_admin
+        || staff
+            .as_ref()
+            .is_some_and(|staff| staff.roles.contains(&StaffRole::Reception));
     view! {
         <h1 class="page-title">{td_string!(locale, admin.title)}</h1>
         <p class="lead">{td_string!(locale, admin.home_intro)}</p>
+        {is_reception.then(|| view! { <super::patients::ResetSecondFactorForm/> })}
         {is_admin.then(|| view! { <super::patients::DisableCabinetForm/> })}
     }
 }

@@ -11,6 +11,7 @@ mod patients;
 mod reception;
 mod requests;
 mod routing;
+mod second_factor;
 mod sign_in;
 mod staff;
 
@@ -24,12 +25,15 @@ pub use content::{
 pub use integration::server as integration_server;
 pub use integration::{CreateMisClient, IntegrationPage, RevokeMisClient};
 pub use layout::{AdminHome, AdminLayout};
-pub use patients::{DisableCabinet, FindPatients, PatientsPage};
+pub use patients::{DisableCabinet, FindPatients, PatientsPage, ResetSecondFactor};
 pub use reception::{OpenCabinet, OpenCabinetPage};
 pub use requests::{
     staff_request_path, ChangeRequestStatus, QueuePageView, RequestQueue, StaffRequest,
     StaffRequestPage, TakeRequest,
 };
 pub use routing::{RequestRouting, SetKindDepartment};
-pub use sign_in::{AdminLoginPage, StaffSignIn, StaffSignOut};
+pub use second_factor::{AdminSecondFactorPage, SECOND_FACTOR_PATH};
+pub use sign_in::{
+    AdminLoginPage, AdminSecondStepPage, StaffSignIn, StaffSignInCode, StaffSignOut,
+};
 pub use staff::{role_label, CreateStaff, DisableStaff, StaffPage, UpdateStaff};

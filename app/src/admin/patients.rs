@@ -2,6 +2,11 @@
 //! (`/admin/patients`), and «Отключить Личный кабинет» (admin), which closes
 //! a patient's cabinet account — every session of it ends at once and it
 //! can no longer sign in. The patient and their records stay.
+//!
+//! «Отключить вход с кодом» (reception): for a patient who lost the phone
+//! with their authenticator app and has no recovery code left, after
+//! reception checked their identity in person. Audited, so the patient
+//! sees it in «Журнал доступа», and mailed to them.
 
 use crate::error::AppError;
 use crate::forms::{action_error, EnhancedForm, Field, FormError, FormField, SuccessNotice, Then};
@@ -15,14 +20,27 @@ pub async fn disable_cabinet(mis_patient_id: String) -> Result<(), AppError> {
     crate::context::reply(server::disable_cabinet(mis_patient_id).await)
 }
 
+/// Turns a patient's second step off; `identity_checked` is `on` when
+/// reception ticked that they checked the patient's document.
+#[server(endpoint = "admin/patients/second-factor/remove")]
+pub async fn reset_second_factor(
+    mis_patient_id: String,
+    #[server(default)] identity_checked: Option<String>,
+) -> Result<(), AppError> {
+    crate::context::reply(
+        server::reset_second_factor(mis_patient_id, identity_checked.is_some()).await,
+    )
+}
+
 #[cfg(feature = "ssr")]
 mod server {
     use super::AppError;
     use crate::context::{require_staff, server_context};
     use crate::db::audit::{Action, Actor};
     use crate::db::sessions::{self, EndReason, Subject};
-    use crate::db::{accounts, patients};
+    use crate::db::{accounts, patients, second_factor};
     use crate::domain::{patient, Problem, StaffRole};
+    use crate::mail;
     use crate::write_unit::WriteUnit;
 
     pub async fn disable_cabinet(mis_patient_id: String) -> Result<(), AppError> {
@@ -49,6 +67,84 @@ mod server {
         unit.audit(Action::CabinetDisabled, Some(patient.id), "")
             .await?;
         unit.commit().await
+    }
+
+    pub async fn reset_second_factor(
+        mis_patient_id: String,
+        identity_checked: bool,
+    ) -> Result<(), AppError> {
+        let staff = require_staff(StaffRole::Reception)?;
+        let context = server_context()?;
+        let mis_id = patient::mis_patient_id(&mis_patient_id)
+            .map_err(|p| AppError::field("mis_patient_id", p))?;
+        if !identity_checked {
+            return Err(AppError::field("identity_checked", Problem::Required));
+        }
+        // Read before the change begins: a read inside it could wait for
+        // the connection it holds.
+        let mut tx = context.db.begin_write().await?;
+        let patient = patients::by_mis_id(&mut tx, &mis_id).await?;
+        drop(tx);
+        let Some(patient) = patient else {
+            return Err(AppError::field("mis_patient_id", Problem::NoCabinet));
+        };
+        let Some(account) = accounts::by_patient(&context.db, patient.id).await? else {
+            return Err(AppError::field("mis_patient_id", Problem::NoCabinet));
+        };
+        let mut unit = WriteUnit::begin(&context, Actor::Staff(staff.staff_id)).await?;
+        if !second_factor::remove(&mut unit.tx, Subject::Patient(patient.id)).await? {
+            return Err(AppError::field("mis_patient_id", Problem::SecondFactorOff));
+        }
+        unit.audit(Action::SecondFactorRemoved, Some(patient.id), "reception")
+            .await?;
+        let message = mail::second_factor_message(
+            mail::locale_of(&account.locale),
+            &account.address_as,
+            mail::FactorChange::RemovedByReception,
+            unit.now,
+            &context.mail.public_url,
+            &context.clinic,
+        );
+        unit.mail(&account.recovery_email, &message).await?;
+        unit.commit().await
+    }
+}
+
+/// «Отключить вход с кодом» (reception): by the patient's MIS id, once
+/// their identity is checked.
+#[component]
+pub fn ResetSecondFactorForm() -> impl IntoView {
+    let locale = use_locale();
+    let action = ServerAction::<ResetSecondFactor>::new();
+    let error = action_error(action);
+    let unchecked = move || error.get().and_then(|e| e.problem_of("identity_checked"));
+    view! {
+        <section class="card" aria-labelledby="reset-factor-title">
+            <h2 id="reset-factor-title">{td_string!(locale, admin.reset_factor)}</h2>
+            <p class="field-hint">{td_string!(locale, admin.reset_factor_hint)}</p>
+            <EnhancedForm action=action then=Then::Notice class="form">
+                <FormError error=error/>
+                <Field
+                    field=FormField::optional("mis_patient_id", |l| td_string!(l, admin.mis_patient_id))
+                    id="reset-factor-mis-id"
+                    autocomplete="off"
+                    error=error
+                />
+                <div class="field" class:invalid=move || unchecked().is_some() data-field="identity_checked">
+                    <label class="choice">
+                        <input type="checkbox" id="identity_checked" name="identity_checked" aria-describedby="identity_checked-error"/>
+                        {td_string!(locale, admin.identity_checked)}
+                    </label>
+                    <p class="field-error" id="identity_checked-error" aria-live="polite">
+                        {move || unchecked().map(|p| p.message(locale))}
+                    </p>
+                </div>
+                <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
+                    {td_string!(locale, admin.reset_factor)}
+                </button>
+                <SuccessNotice text=td_string!(locale, admin.factor_reset)/>
+            </EnhancedForm>
+        </section>
     }
 }
 

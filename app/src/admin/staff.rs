@@ -310,6 +310,7 @@ pub fn StaffPage() -> impl IntoView {
             })}
         </Suspense>
         <super::routing::RoutingCard/>
+        <super::second_factor::StaffFactorCard/>
     }
 }
 

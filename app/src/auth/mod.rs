@@ -26,4 +26,6 @@ pub struct PatientBrief {
 pub struct StaffBrief {
     pub full_name: String,
     pub roles: Vec<StaffRole>,
+    /// Sent to set up a second step before anything else.
+    pub needs_second_factor: bool,
 }

@@ -5,7 +5,7 @@
 //! patient's session never reaches a staff function and the reverse.
 
 use crate::db::sessions::{self, EndReason, NewSession, Session, Subject};
-use crate::db::{accounts, staff, Db, WriteTx};
+use crate::db::{accounts, second_factor, staff, Db, WriteTx};
 use crate::domain::StaffRole;
 use crate::security::{new_session_token, token_hash, Secret};
 use chrono::{DateTime, Duration, Utc};
@@ -33,6 +33,9 @@ impl Default for SessionSettings {
         }
     }
 }
+
+/// How long a sign-in whose password was right waits for its second step.
+pub const SECOND_STEP_TIME: Duration = Duration::minutes(5);
 
 /// Whose cookie.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,11 +74,18 @@ impl SessionSettings {
     /// The `Set-Cookie` value that gives a device its token, for 400 days
     /// (the longest a browser keeps a cookie) from its latest sign-in.
     pub fn set_device_cookie(&self, token: &Secret) -> String {
-        format!(
-            "{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        self.cookie(
             self.device_cookie_name(),
             token.expose(),
-            Duration::days(400).num_seconds(),
+            Duration::days(400),
+        )
+    }
+
+    /// A `Set-Cookie` value: host-only, HTTP-only, same-site.
+    fn cookie(&self, name: &str, value: &str, max_age: Duration) -> String {
+        format!(
+            "{name}={value}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
+            max_age.num_seconds(),
             if self.secure_cookies { "; Secure" } else { "" }
         )
     }
@@ -83,22 +93,37 @@ impl SessionSettings {
     /// The `Set-Cookie` value that hands `token` to the browser.
     pub fn set_cookie(&self, kind: Kind, token: &Secret) -> String {
         let (_, absolute) = self.timeouts(kind);
-        format!(
-            "{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
-            self.cookie_name(kind),
-            token.expose(),
-            absolute.num_seconds(),
-            if self.secure_cookies { "; Secure" } else { "" }
-        )
+        self.cookie(self.cookie_name(kind), token.expose(), absolute)
     }
 
     /// The `Set-Cookie` value that makes the browser forget the cookie.
     pub fn clear_cookie(&self, kind: Kind) -> String {
-        format!(
-            "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
-            self.cookie_name(kind),
-            if self.secure_cookies { "; Secure" } else { "" }
+        self.cookie(self.cookie_name(kind), "", Duration::zero())
+    }
+
+    /// The short-lived cookie of a sign-in waiting for its second step.
+    pub fn second_step_cookie_name(&self, kind: Kind) -> &'static str {
+        match (kind, self.secure_cookies) {
+            (Kind::Patient, true) => "__Host-cabinet-step",
+            (Kind::Patient, false) => "cabinet-step",
+            (Kind::Staff, true) => "__Host-cabinet-staff-step",
+            (Kind::Staff, false) => "cabinet-staff-step",
+        }
+    }
+
+    /// The `Set-Cookie` value of a sign-in's second step, as long as it
+    /// may take.
+    pub fn set_second_step_cookie(&self, kind: Kind, token: &Secret) -> String {
+        self.cookie(
+            self.second_step_cookie_name(kind),
+            token.expose(),
+            SECOND_STEP_TIME,
         )
+    }
+
+    /// The `Set-Cookie` value that ends the second step's cookie.
+    pub fn clear_second_step_cookie(&self, kind: Kind) -> String {
+        self.cookie(self.second_step_cookie_name(kind), "", Duration::zero())
     }
 
     /// Whether a session is still live at `now`, or why it ended.
@@ -147,6 +172,9 @@ pub struct StaffSession {
     pub login: String,
     pub full_name: String,
     pub roles: Vec<StaffRole>,
+    /// The clinic requires a second step of every staff member and this
+    /// one has not set it up: nothing else is open to them until they do.
+    pub needs_second_factor: bool,
 }
 
 impl StaffSession {
@@ -240,12 +268,15 @@ pub async fn resolve(
         if let Some(staff_id) = session.staff_id {
             match staff::profile(db, staff_id).await? {
                 Some(profile) => {
+                    let needs_second_factor = second_factor::staff_required(db).await?
+                        && !second_factor::has_second_step(db, Subject::Staff(staff_id)).await?;
                     signed_in.staff = Some(StaffSession {
                         session_id: session.id,
                         staff_id,
                         login: profile.login,
                         full_name: profile.full_name,
                         roles: profile.roles,
+                        needs_second_factor,
                     })
                 }
                 None => {

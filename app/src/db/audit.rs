@@ -66,6 +66,17 @@ pub enum Action {
     ContentPublished,
     ContentWithdrawn,
     ContentPictureSet,
+    /// A wrong code at the second step of a patient's sign-in.
+    SecondStepFailed,
+    StaffSecondStepFailed,
+    /// An authenticator app was confirmed for the account (with new
+    /// recovery codes).
+    SecondFactorAdded,
+    /// The account's authenticator and recovery codes were removed (the
+    /// detail: by whom — the patient, or reception after checking identity).
+    SecondFactorRemoved,
+    /// New recovery codes replaced the account's old ones.
+    FactorRecoveryCodesRenewed,
 }
 
 impl Action {
@@ -118,6 +129,11 @@ impl Action {
             Action::ContentPublished => "content_published",
             Action::ContentWithdrawn => "content_withdrawn",
             Action::ContentPictureSet => "content_picture_set",
+            Action::SecondStepFailed => "second_step_failed",
+            Action::StaffSecondStepFailed => "staff_second_step_failed",
+            Action::SecondFactorAdded => "second_factor_added",
+            Action::SecondFactorRemoved => "second_factor_removed",
+            Action::FactorRecoveryCodesRenewed => "factor_recovery_codes_renewed",
         }
     }
 }
@@ -278,14 +294,18 @@ pub async fn all(db: &Db) -> Result<Vec<Row>, sqlx::Error> {
 }
 
 /// What the patient's own actions add to their «Журнал доступа»: signing
-/// in and its refusals. Every row about them by anyone else is shown.
-pub const OWN_ACTIONS_SHOWN: [Action; 6] = [
+/// in and its refusals, and changes to its second step. Every row about them by anyone else is shown.
+pub const OWN_ACTIONS_SHOWN: [Action; 10] = [
     Action::SignedIn,
     Action::SignInFailed,
+    Action::SecondStepFailed,
     Action::SignInLocked,
     Action::AttemptRefusedLocked,
     Action::Activated,
     Action::PasswordRecovered,
+    Action::SecondFactorAdded,
+    Action::SecondFactorRemoved,
+    Action::FactorRecoveryCodesRenewed,
 ];
 
 row! {

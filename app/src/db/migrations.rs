@@ -40,6 +40,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     8 "0008_content.sql" "content",
     9 "0009_scale_out.sql" "scale out",
     10 "0010_access_log.sql" "access log",
+    11 "0011_second_factor.sql" "second factor",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

@@ -31,6 +31,7 @@ pub mod referrals;
 pub mod requests;
 pub mod results;
 pub mod routing;
+pub mod second_factor;
 pub mod sessions;
 pub mod staff;
 

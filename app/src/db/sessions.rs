@@ -11,6 +11,25 @@ pub enum Subject {
     Staff(i64),
 }
 
+impl Subject {
+    /// The `(patient_id, staff_id)` columns of a row that belongs to it.
+    pub const fn columns(self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Subject::Patient(id) => (Some(id), None),
+            Subject::Staff(id) => (None, Some(id)),
+        }
+    }
+
+    /// Whose a row is, from those columns.
+    pub fn from_columns(patient_id: Option<i64>, staff_id: Option<i64>) -> Option<Subject> {
+        match (patient_id, staff_id) {
+            (Some(id), None) => Some(Subject::Patient(id)),
+            (None, Some(id)) => Some(Subject::Staff(id)),
+            _ => None,
+        }
+    }
+}
+
 /// A session to insert.
 #[derive(Clone, Debug)]
 pub struct NewSession<'a> {
@@ -72,10 +91,7 @@ pub async fn insert(
     session: &NewSession<'_>,
     now: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
-    let (patient_id, staff_id) = match session.subject {
-        Subject::Patient(id) => (Some(id), None),
-        Subject::Staff(id) => (None, Some(id)),
-    };
+    let (patient_id, staff_id) = session.subject.columns();
     with_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO sessions \

@@ -72,6 +72,19 @@ pub enum Problem {
     FileEmpty,
     FileTooLarge,
     FileTypeNotAllowed,
+    /// A second-step code that is not the app's current one nor an unused
+    /// recovery code.
+    OneTimeCodeWrong,
+    /// The second step's five minutes are over (or it was taken already).
+    SecondStepExpired,
+    /// An authenticator app is already set up for the account.
+    SecondFactorOn,
+    /// No authenticator app is set up for the account.
+    SecondFactorOff,
+    /// No staff account has this login.
+    StaffLoginUnknown,
+    /// An admin requiring a second step of all staff has none themselves.
+    OwnSecondFactorFirst,
 }
 
 impl Problem {
@@ -136,6 +149,12 @@ impl Problem {
             Problem::FileEmpty => td_string!(locale, problem.file_empty),
             Problem::FileTooLarge => td_string!(locale, problem.file_too_large),
             Problem::FileTypeNotAllowed => td_string!(locale, problem.file_type_not_allowed),
+            Problem::OneTimeCodeWrong => td_string!(locale, problem.one_time_code_wrong),
+            Problem::SecondStepExpired => td_string!(locale, problem.second_step_expired),
+            Problem::SecondFactorOn => td_string!(locale, problem.second_factor_on),
+            Problem::SecondFactorOff => td_string!(locale, problem.second_factor_off),
+            Problem::StaffLoginUnknown => td_string!(locale, problem.staff_login_unknown),
+            Problem::OwnSecondFactorFirst => td_string!(locale, problem.own_second_factor_first),
             Problem::ReasonForRejectionRequired => {
                 td_string!(locale, problem.reason_for_rejection_required)
             }

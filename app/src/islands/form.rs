@@ -202,6 +202,12 @@ pub(crate) mod browser {
                     notice.set_text_content(text.as_deref());
                 }
             }
+            Then::GoToAnswer => {
+                let path = serde_json::from_str::<String>(output).unwrap_or_default();
+                if crate::forms::is_site_path(&path) {
+                    let _ = location.assign(&path);
+                }
+            }
             Then::NextStep => next_step(form, output),
             Then::ShowOutput => show_output(form, output),
         }
@@ -316,7 +322,9 @@ pub(crate) mod browser {
                     else {
                         continue;
                     };
-                    let _ = link.set_attribute("href", &format!("#{field}"));
+                    let id = within(form, &format!("[name='{field}']"))
+                        .map_or_else(|| field.clone(), |input| input.id());
+                    let _ = link.set_attribute("href", &format!("#{id}"));
                     let text = match label {
                         Some(label) => format!("{label}: {message}"),
                         None => message.to_owned(),
@@ -336,16 +344,24 @@ pub(crate) mod browser {
         }
     }
 
+    /// The error slot of `field`: in its wrapper (its id may not be the
+    /// field's name), or by the name's id.
+    fn error_slot(form: &HtmlFormElement, field: &str) -> Option<Element> {
+        within(form, &format!(".field[data-field='{field}'] .field-error"))
+            .or_else(|| within(form, &format!("#{field}-error")))
+    }
+
     /// Shows `message` at `field`: in its error slot, tied to its input
     /// (`aria-invalid`, `aria-describedby`), its wrapper marked.
     fn show_at_field(form: &HtmlFormElement, field: &str, message: &str) {
-        if let Some(slot) = within(form, &format!("#{field}-error")) {
+        let slot = error_slot(form, field);
+        if let Some(slot) = &slot {
             slot.set_text_content(Some(message));
         }
         if let Some(input) = within(form, &format!("[name='{field}']")) {
             let _ = input.set_attribute("aria-invalid", "true");
             let described = input.get_attribute("aria-describedby").unwrap_or_default();
-            let error_id = format!("{field}-error");
+            let error_id = slot.map_or_else(|| format!("{field}-error"), |slot| slot.id());
             if !described.split(' ').any(|id| id == error_id) {
                 let ids = format!("{described} {error_id}");
                 let _ = input.set_attribute("aria-describedby", ids.trim());
@@ -358,7 +374,7 @@ pub(crate) mod browser {
 
     /// Takes the message of one field back.
     fn clear_field(form: &HtmlFormElement, field: &str) {
-        if let Some(slot) = within(form, &format!("#{field}-error")) {
+        if let Some(slot) = error_slot(form, field) {
             slot.set_text_content(None);
         }
         if let Some(input) = within(form, &format!("[name='{field}']")) {

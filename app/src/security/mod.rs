@@ -5,6 +5,7 @@ mod common;
 pub mod limits;
 pub mod lockout;
 mod password;
+pub mod second_factor;
 mod token;
 
 pub use common::{common_password_count, is_common_password};

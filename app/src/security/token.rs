@@ -18,9 +18,7 @@ pub(crate) fn to_hex(bytes: &[u8]) -> String {
 
 /// A session token: 256 random bits, as 64 hex digits.
 pub fn new_session_token() -> Secret {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    Secret::new(to_hex(&bytes))
+    Secret::new(to_hex(&random_bytes::<32>()))
 }
 
 /// The hash a token is stored under. A token has 256 random bits, so a fast
@@ -46,9 +44,9 @@ fn below(bound: u32) -> u32 {
 }
 
 /// Characters that cannot be mistaken for each other on a printout.
-const PRINTABLE: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+pub(super) const PRINTABLE: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
-fn printable(len: usize) -> String {
+pub(super) fn printable(len: usize) -> String {
     (0..len)
         .map(|_| PRINTABLE[below(PRINTABLE.len() as u32) as usize] as char)
         .collect()
@@ -64,6 +62,13 @@ pub fn new_temporary_login() -> String {
 pub fn new_temporary_password() -> Secret {
     let groups: Vec<String> = (0..4).map(|_| printable(5)).collect();
     Secret::new(groups.join("-"))
+}
+
+/// Random bytes from the operating system.
+pub(super) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
 }
 
 /// A six-digit recovery code.

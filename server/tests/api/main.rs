@@ -22,6 +22,7 @@ mod request_model;
 mod requests;
 mod results;
 mod scale_out;
+mod second_factor;
 mod security;
 mod settings;
 mod shell;

@@ -5,14 +5,14 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use server::demo;
 
-const NEW_PASSWORD: &str = "новый длинный пароль 2026";
+pub const NEW_PASSWORD: &str = "новый длинный пароль 2026";
 
-async fn request_code(app: &TestApp, login: &str) -> reqwest::Response {
+pub async fn request_code(app: &TestApp, login: &str) -> reqwest::Response {
     app.post_form("/api/recovery/request", &[("login", login)])
         .await
 }
 
-async fn reset(app: &TestApp, code: &str, password: &str) -> reqwest::Response {
+pub async fn reset(app: &TestApp, code: &str, password: &str) -> reqwest::Response {
     app.post_form(
         "/api/recovery/reset",
         &[
@@ -27,7 +27,7 @@ async fn reset(app: &TestApp, code: &str, password: &str) -> reqwest::Response {
 
 /// The code in the latest recovery mail, read before it is sent (a sent
 /// code's body is wiped).
-async fn latest_code(app: &TestApp) -> String {
+pub async fn latest_code(app: &TestApp) -> String {
     let mail = app.outbox().await;
     let last = mail
         .iter()

@@ -51,6 +51,7 @@ async fn operator(app: &TestApp) -> StaffSession {
         login: "operator".into(),
         full_name: "Оператор контакт-центра".into(),
         roles: vec![StaffRole::Operator],
+        needs_second_factor: false,
     }
 }
 

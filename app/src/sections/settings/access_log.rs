@@ -41,6 +41,7 @@ pub enum Who {
 pub enum What {
     SignedIn,
     SignInFailed,
+    SecondStepFailed,
     SignInLocked,
     RefusedWhileLocked,
     Activated,
@@ -54,6 +55,9 @@ pub enum What {
     ListedInSearch,
     CredentialsIssued,
     CabinetDisabled,
+    SecondFactorAdded,
+    SecondFactorRemoved,
+    RecoveryCodesRenewed,
     /// Anything else done with the patient's data.
     Other,
 }
@@ -64,6 +68,7 @@ impl What {
         match action {
             "signed_in" => What::SignedIn,
             "sign_in_failed" => What::SignInFailed,
+            "second_step_failed" => What::SecondStepFailed,
             "sign_in_locked" => What::SignInLocked,
             "attempt_refused_locked" => What::RefusedWhileLocked,
             "activated" => What::Activated,
@@ -77,6 +82,9 @@ impl What {
             "patient_listed" => What::ListedInSearch,
             "temporary_credentials_issued" => What::CredentialsIssued,
             "cabinet_disabled" => What::CabinetDisabled,
+            "second_factor_added" => What::SecondFactorAdded,
+            "second_factor_removed" => What::SecondFactorRemoved,
+            "factor_recovery_codes_renewed" => What::RecoveryCodesRenewed,
             _ => What::Other,
         }
     }
@@ -87,6 +95,7 @@ impl What {
             self,
             What::SignedIn
                 | What::SignInFailed
+                | What::SecondStepFailed
                 | What::SignInLocked
                 | What::RefusedWhileLocked
                 | What::Activated
@@ -112,6 +121,7 @@ impl What {
         match self {
             What::SignedIn => td_string!(locale, access_log.signed_in),
             What::SignInFailed => td_string!(locale, access_log.sign_in_failed),
+            What::SecondStepFailed => td_string!(locale, access_log.second_step_failed),
             What::SignInLocked => td_string!(locale, access_log.sign_in_locked),
             What::RefusedWhileLocked => td_string!(locale, access_log.refused_while_locked),
             What::Activated => td_string!(locale, access_log.activated),
@@ -125,6 +135,9 @@ impl What {
             What::ListedInSearch => td_string!(locale, access_log.listed_in_search),
             What::CredentialsIssued => td_string!(locale, access_log.credentials_issued),
             What::CabinetDisabled => td_string!(locale, access_log.cabinet_disabled),
+            What::SecondFactorAdded => td_string!(locale, access_log.second_factor_added),
+            What::SecondFactorRemoved => td_string!(locale, access_log.second_factor_removed),
+            What::RecoveryCodesRenewed => td_string!(locale, access_log.recovery_codes_renewed),
             What::Other => td_string!(locale, access_log.other),
         }
     }

@@ -2,7 +2,8 @@
 //! (editable; a new e-mail needs the current password), the agreement's
 //! e-mail and SMS phone (read-only: only the clinic changes them), whether
 //! request status changes and sign-ins on a new device are e-mailed,
-//! the calendar subscription, «Изменить пароль», the list of signed-in
+//! the calendar subscription, «Изменить пароль», «Вход с кодом из
+//! приложения» (a second step of signing in), the list of signed-in
 //! sessions with a way to end any of them, and the way to «Журнал доступа».
 
 use crate::error::AppError;
@@ -103,6 +104,9 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
 
 mod access_log;
 mod calendar_feed;
+mod second_factor;
+
+pub use second_factor::SecondFactorCard;
 #[cfg(feature = "ssr")]
 mod server;
 
@@ -160,6 +164,7 @@ pub fn SettingsPage() -> impl IntoView {
             })}
             <PasswordChange/>
         </section>
+        <second_factor::SecondFactorCard/>
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{td_string!(locale, settings.sessions_title)}</h2>
             <p class="field-hint">{td_string!(locale, settings.sessions_hint)}</p>
@@ -269,6 +274,7 @@ fn PasswordChange() -> impl IntoView {
             <FormError error=error/>
             <Field
                 field=FormField::optional("current_password", |l| td_string!(l, settings.current_password))
+                id="password-current-password"
                 input_type="password"
                 autocomplete="current-password"
                 error=error

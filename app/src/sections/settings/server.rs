@@ -4,7 +4,7 @@
 use super::{AccountDetails, AppError, SessionInfo};
 use crate::account::password::set_new_password;
 use crate::account::rules::new_password_errors;
-use crate::auth::attempts::{check_password, Failure};
+use crate::auth::attempts::{check_password, Failure, OnMatch};
 use crate::auth::PatientSession;
 use crate::context::{current_patient, refuse_patient, server_context, ServerContext};
 use crate::db::accounts::{self, PatientAccount};
@@ -20,7 +20,7 @@ use crate::mail::{self, locale_of, PasswordChange};
 use crate::security::Secret;
 use crate::write_unit::WriteUnit;
 
-async fn account_of(
+pub(super) async fn account_of(
     context: &ServerContext,
     patient: &PatientSession,
 ) -> Result<PatientAccount, AppError> {
@@ -32,7 +32,7 @@ async fn account_of(
 /// The current password must be right to change the recovery e-mail or
 /// the password. Wrong guesses count towards the sign-in lockout: a
 /// session left open on a shared computer does not allow unlimited tries.
-async fn check_current_password(
+pub(super) async fn check_current_password(
     context: &ServerContext,
     patient: &PatientSession,
     password: &str,
@@ -58,6 +58,7 @@ async fn check_current_password(
             patient_id: None,
             detail: "current_password",
         },
+        OnMatch::Forget,
     )
     .await?;
     if verified.matched() {
