@@ -294,6 +294,8 @@ pub enum FactorChange {
     RemovedByReception,
     /// The patient made new recovery codes; the old ones stopped working.
     CodesRenewed,
+    /// The cabinet was signed in with a recovery code; this many are left.
+    RecoveryCodeUsed { left: i64 },
 }
 
 /// The second step of the patient's sign-in changed: what, when, and what
@@ -312,6 +314,11 @@ pub fn second_factor_message(
         FactorChange::Removed => td_string!(locale, mail.factor_removed),
         FactorChange::RemovedByReception => td_string!(locale, mail.factor_removed_by_reception),
         FactorChange::CodesRenewed => td_string!(locale, mail.factor_codes_renewed),
+        FactorChange::RecoveryCodeUsed { .. } => td_string!(locale, mail.factor_recovery_code_used),
+    };
+    let left = match change {
+        FactorChange::RecoveryCodeUsed { left } => left.to_string(),
+        _ => String::new(),
     };
     let link = format!(
         "{}{}",
@@ -324,7 +331,7 @@ pub fn second_factor_message(
         td_string!(locale, mail.factor_subject).to_owned(),
         address_as,
         vec![
-            Part::Text(fill(lead, &[("at", &at)])),
+            Part::Text(fill(lead, &[("at", &at), ("left", &left)])),
             Part::Strong(fill(
                 td_string!(locale, mail.factor_not_you),
                 &[("phone", &clinic.help_phone)],

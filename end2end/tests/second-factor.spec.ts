@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { createHmac } from "node:crypto";
 import { expect, Page, test } from "@playwright/test";
 import { DEMO, hydrated, mailTo, open, signIn } from "./helpers";
@@ -32,6 +33,12 @@ function totp(secret: string, step: number): string {
 /** The step after the current one: accepted (one step of a phone's clock either side) and never the step already taken. */
 const nextStep = () => Math.floor(Date.now() / 30_000) + 1;
 
+/** Every axe rule, as the accessibility run checks it, on a state of «Настройки» it does not reach. */
+async function accessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
+
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Выйти" }).click();
   await expect(page).toHaveURL("/login");
@@ -59,6 +66,7 @@ test("a patient turns on sign-in with an app's code, signs in with it and with a
   await hydrated(page);
   const secret = (await card.locator(".totp-secret").textContent()) ?? "";
   expect(secret.replace(/\s/g, "")).toHaveLength(32);
+  await accessible(page);
 
   let on = false;
   try {
@@ -75,6 +83,9 @@ test("a patient turns on sign-in with an app's code, signs in with it and with a
     on = true;
     const recovery = ((await codes.textContent()) ?? "").split("\n").filter(Boolean);
     expect(recovery).toHaveLength(10);
+    await open(page, "/settings");
+    await expect(card.getByText("Неиспользованных резервных кодов: 10")).toBeVisible();
+    await accessible(page);
     const mail = await mailTo("anna.smirnova@example.ru", /Изменён вход/);
     expect(mail.text).toContain("включён код из приложения");
 

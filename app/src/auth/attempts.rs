@@ -53,7 +53,7 @@ pub async fn begin_attempt(
 }
 
 /// Forgets the failures of `login_key` after a success.
-pub async fn attempt_succeeded(
+async fn attempt_succeeded(
     context: &ServerContext,
     form: Form,
     login_key: &str,

@@ -25,6 +25,7 @@ use crate::db::sessions::{self, EndReason, Subject};
 use crate::db::{accounts, staff};
 use crate::domain::{login_key, Problem, MAX_PASSWORD_BYTES};
 use crate::error::AppError;
+use crate::mail::{self, locale_of, FactorChange};
 use crate::security::second_factor::{accepted_step, parse_code, recovery_code_hash, TypedCode};
 use crate::security::{new_session_token, token_hash, Secret, Verified};
 use crate::write_unit::WriteUnit;
@@ -310,8 +311,15 @@ pub async fn sign_in_second_step(kind: AccountKind, code: String) -> Result<Stri
         Subject::Patient(id) => accounts::by_patient(&context.db, id).await?,
         Subject::Staff(_) => None,
     };
+    let typed = parse_code(&code);
+    // Read before the change: a sign-in with a recovery code tells the
+    // patient how many are left.
+    let codes_left = match typed {
+        TypedCode::Recovery(_) => factors::recovery_codes_left(&context.db, step.subject).await?,
+        _ => 0,
+    };
     let mut unit = WriteUnit::begin(&context, actor_of(step.subject)).await?;
-    let how = match (parse_code(&code), factor) {
+    let how = match (typed, factor) {
         (TypedCode::OneTime(code), Some(factor)) => {
             match accepted_step(&factor.secret, &code, unit.now, factor.last_step) {
                 Some(taken)
@@ -353,6 +361,19 @@ pub async fn sign_in_second_step(kind: AccountKind, code: String) -> Result<Stri
         return Err(expired());
     }
     failures::clear(&mut unit.tx, rules.form, &step.login_key).await?;
+    if let (Some(account), "recovery_code") = (&account, how) {
+        let message = mail::second_factor_message(
+            locale_of(&account.locale),
+            &account.address_as,
+            FactorChange::RecoveryCodeUsed {
+                left: (codes_left - 1).max(0),
+            },
+            unit.now,
+            &context.mail.public_url,
+            &context.clinic,
+        );
+        unit.mail(&account.recovery_email, &message).await?;
+    }
     set_response_header(
         http::header::SET_COOKIE,
         &context.sessions.clear_second_step_cookie(rules.cookie),

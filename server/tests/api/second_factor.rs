@@ -182,6 +182,15 @@ async fn with_the_code_on_a_password_alone_does_not_sign_in_and_the_app_s_code_o
     let typed = recovery[1].replace('-', "").to_uppercase();
     json(code_step(&app, &phone_lost, &typed).await).await;
     assert!(signed_in(&app, &phone_lost).await);
+    // The patient hears of it, with how many codes are left.
+    let told = app.outbox().await;
+    assert!(
+        told.iter().any(|m| m.kind == "second_factor"
+            && m.text_body.contains("по резервному коду")
+            && m.text_body.contains("осталось: 9")),
+        "{:?}",
+        told.iter().map(|m| &m.text_body).collect::<Vec<_>>()
+    );
     let stranger = new_client();
     password_step(&app, &stranger).await;
     let spent = code_step(&app, &stranger, &recovery[1]).await;
