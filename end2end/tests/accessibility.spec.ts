@@ -19,7 +19,7 @@ const WIDTHS = [
 const LANGUAGES = ["ru", "en"] as const;
 type Language = (typeof LANGUAGES)[number];
 
-const SIGNED_OUT = ["/login", "/login/code", "/activate", "/recover", "/admin/login", "/offline", "/no-such-page"];
+const SIGNED_OUT = ["/login", "/activate", "/recover", "/admin/login", "/offline", "/no-such-page"];
 /** Where the sweeps start; every page linked from a page they reach is checked too. */
 const PATIENT_STARTS = ["/", ...MENU.map(([path]) => path)];
 const STAFF_STARTS = ["/admin", "/admin/content/new", "/admin/cabinets/new"];

@@ -92,6 +92,7 @@ test("a patient turns on sign-in with an app's code, signs in with it and with a
     // The password alone leads to the second step; a recovery code signs in.
     await signOut(page);
     await passwordStep(page);
+    await accessible(page);
     await page.getByLabel("Код подтверждения").fill(recovery[0]);
     await page.getByRole("button", { name: "Подтвердить" }).click();
     await expect(page).toHaveURL("/");

@@ -74,6 +74,9 @@ pub fn SecondStepPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     if page.patient.is_some() {
         leptos_axum::redirect("/");
+    } else if !crate::auth::sign_in::second_step_begun(crate::auth::sign_in::AccountKind::Patient) {
+        // Nothing to confirm: the password comes first.
+        leptos_axum::redirect("/login");
     }
     let action = ServerAction::<SignInCode>::new();
     view! {

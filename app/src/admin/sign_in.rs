@@ -54,6 +54,9 @@ pub fn AdminSecondStepPage() -> impl IntoView {
     #[cfg(feature = "ssr")]
     if page.staff.is_some() {
         leptos_axum::redirect("/admin");
+    } else if !crate::auth::sign_in::second_step_begun(crate::auth::sign_in::AccountKind::Staff) {
+        // Nothing to confirm: the password comes first.
+        leptos_axum::redirect("/admin/login");
     }
     let action = ServerAction::<StaffSignInCode>::new();
     view! {

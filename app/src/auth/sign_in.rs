@@ -261,6 +261,19 @@ pub async fn sign_in(
     .await
 }
 
+/// Whether this browser carries a second step's cookie: the code page is
+/// shown only then (whether the step is still open, the answer says).
+pub fn second_step_begun(kind: AccountKind) -> bool {
+    server_context().is_ok_and(|context| {
+        request_cookie(
+            context
+                .sessions
+                .second_step_cookie_name(kind.rules().cookie),
+        )
+        .is_some()
+    })
+}
+
 /// The sign-in waiting for its second step in this browser, if any.
 async fn waiting_second_step(kind: AccountKind) -> Result<Option<SecondStep>, AppError> {
     let context = server_context()?;

@@ -508,6 +508,9 @@ async fn without_the_wasm_both_steps_are_plain_forms_that_lead_on_and_a_wrong_co
         .await;
     assert_eq!(password.status(), StatusCode::FOUND);
     assert_eq!(password.headers()["location"], "/login/code");
+    // Only a browser that gave the password is shown the code's page.
+    let elsewhere = app.get_as(&new_client(), "/login/code").await;
+    assert_eq!(elsewhere.headers()["location"], "/login");
     let (status, page) = app.get_html("/login/code").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Код подтверждения"), "the code's field");
