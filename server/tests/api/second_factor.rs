@@ -536,3 +536,25 @@ async fn without_the_wasm_both_steps_are_plain_forms_that_lead_on_and_a_wrong_co
     assert_eq!(right.headers()["location"], "/");
     assert!(signed_in(&app, &app.client).await);
 }
+
+#[tokio::test]
+async fn one_code_sent_from_two_browsers_at_once_signs_in_only_one() {
+    let app = spawn_demo_app().await;
+    app.sign_in_demo_patient().await;
+    let (secret, _) = turn_on(&app).await;
+    for round in 0..6 {
+        // A new 30-second step each round: its code not yet taken.
+        app.clock.advance(Duration::seconds(30));
+        let (first, second) = (new_client(), new_client());
+        password_step(&app, &first).await;
+        password_step(&app, &second).await;
+        let code = code_now(&app, &secret);
+        let (a, b) = tokio::join!(
+            code_step(&app, &first, &code),
+            code_step(&app, &second, &code)
+        );
+        let statuses = [a.status(), b.status()];
+        let signed = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+        assert_eq!(signed, 1, "round {round}: {statuses:?}");
+    }
+}
