@@ -544,9 +544,10 @@ pub enum Then {
     GoToAnswer,
 }
 
-/// Whether `path` is an address on this site (not another host's).
+/// Whether `path` is an address on this site (not another host's:
+/// browsers read `//host` and `/\host` alike as one).
 pub fn is_site_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//")
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
 }
 
 impl Then {
@@ -634,4 +635,26 @@ where
 #[component]
 pub fn SuccessNotice(text: &'static str) -> impl IntoView {
     view! { <p class="notice success" role="status" data-success=text></p> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_site_path, Then};
+
+    #[test]
+    fn a_form_goes_only_to_addresses_on_this_site() {
+        for ours in ["/", "/login/code", "/settings#second-factor-title"] {
+            assert!(is_site_path(ours), "{ours}");
+        }
+        for theirs in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "login",
+        ] {
+            assert!(!is_site_path(theirs), "{theirs}");
+        }
+        assert_eq!(Then::parse("go://evil.example"), None);
+        assert_eq!(Then::parse("answer"), Some(Then::GoToAnswer));
+    }
 }
