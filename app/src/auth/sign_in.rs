@@ -261,6 +261,49 @@ pub async fn sign_in(
     .await
 }
 
+/// The current password of a signed-in account of `kind`, asked before a
+/// change that needs it (its field: `current_password`). Wrong guesses
+/// count toward the kind's sign-in lockout: a session left open on a
+/// shared computer does not allow unlimited tries.
+pub async fn check_current_password(
+    kind: AccountKind,
+    login: &str,
+    actor: Actor,
+    hash: Option<String>,
+    password: &str,
+) -> Result<(), AppError> {
+    let rules = kind.rules();
+    let context = server_context()?;
+    let wrong = || AppError::field("current_password", Problem::PasswordWrong);
+    if password.is_empty() {
+        return Err(AppError::field("current_password", Problem::Required));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(wrong());
+    }
+    let verified = check_password(
+        &context,
+        rules.form,
+        &login_key(login),
+        actor,
+        hash,
+        password,
+        Failure {
+            failed: rules.failed,
+            locked: Some(rules.locked),
+            patient_id: None,
+            detail: "current_password",
+        },
+        OnMatch::Forget,
+    )
+    .await?;
+    if verified.matched() {
+        Ok(())
+    } else {
+        Err(wrong())
+    }
+}
+
 /// Whether this browser carries a second step's cookie: the code page is
 /// shown only then (whether the step is still open, the answer says).
 pub fn second_step_begun(kind: AccountKind) -> bool {

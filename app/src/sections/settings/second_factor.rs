@@ -93,16 +93,15 @@ pub async fn remove_second_factor(
 mod server {
     use super::super::server::check_current_password;
     use super::{FactorState, RecoveryCodes};
-    use crate::auth::attempts::{check_password, Failure, OnMatch};
+    use crate::auth::sign_in::{self, AccountKind};
     use crate::auth::{PatientSession, StaffSession};
     use crate::context::{current_patient, current_staff, server_context, ServerContext};
     use crate::db::accounts::PatientAccount;
     use crate::db::audit::{Action, Actor};
-    use crate::db::failures::Form;
     use crate::db::second_factor as factors;
     use crate::db::sessions::Subject;
     use crate::db::staff;
-    use crate::domain::{login_key, Problem, MAX_PASSWORD_BYTES};
+    use crate::domain::{login_key, Problem};
     use crate::error::AppError;
     use crate::mail::{self, locale_of, FactorChange};
     use crate::security::second_factor::{
@@ -164,38 +163,17 @@ mod server {
                 }
                 Owner::Staff(staff) => staff,
             };
-            let wrong = || AppError::field("current_password", Problem::PasswordWrong);
-            if password.is_empty() {
-                return Err(AppError::field("current_password", Problem::Required));
-            }
-            if password.len() > MAX_PASSWORD_BYTES {
-                return Err(wrong());
-            }
-            let key = login_key(&staff.login);
-            let hash = staff::credentials(&context.db, &key)
+            let hash = staff::credentials(&context.db, &login_key(&staff.login))
                 .await?
                 .map(|c| c.password_hash);
-            let verified = check_password(
-                context,
-                Form::StaffSignIn,
-                &key,
+            sign_in::check_current_password(
+                AccountKind::Staff,
+                &staff.login,
                 Actor::Staff(staff.staff_id),
                 hash,
                 password,
-                Failure {
-                    failed: Action::StaffSignInFailed,
-                    locked: Some(Action::StaffSignInLocked),
-                    patient_id: None,
-                    detail: "current_password",
-                },
-                OnMatch::Forget,
             )
-            .await?;
-            if verified.matched() {
-                Ok(())
-            } else {
-                Err(wrong())
-            }
+            .await
         }
 
         /// A patient's account, to mail about a change — read before the

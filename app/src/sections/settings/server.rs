@@ -4,18 +4,14 @@
 use super::{AccountDetails, AppError, SessionInfo};
 use crate::account::password::set_new_password;
 use crate::account::rules::new_password_errors;
-use crate::auth::attempts::{check_password, Failure, OnMatch};
+use crate::auth::sign_in::{self, AccountKind};
 use crate::auth::PatientSession;
 use crate::context::{current_patient, refuse_patient, server_context, ServerContext};
 use crate::db::accounts::{self, PatientAccount};
 use crate::db::audit::{Action, Actor};
-use crate::db::failures::Form;
 use crate::db::sessions::{self, EndReason, Subject};
 use crate::db::{patients, recovery};
-use crate::domain::{
-    device_label, login_key, AddressAs, Email, FieldErrors, PasswordContext, Problem,
-    MAX_PASSWORD_BYTES,
-};
+use crate::domain::{device_label, AddressAs, Email, FieldErrors, PasswordContext, Problem};
 use crate::mail::{self, locale_of, PasswordChange};
 use crate::security::Secret;
 use crate::write_unit::WriteUnit;
@@ -29,43 +25,23 @@ pub(super) async fn account_of(
         .ok_or(AppError::Unauthorized)
 }
 
-/// The current password must be right to change the recovery e-mail or
-/// the password. Wrong guesses count towards the sign-in lockout: a
-/// session left open on a shared computer does not allow unlimited tries.
+/// The current password must be right to change the recovery e-mail, the
+/// password or the second step ([`sign_in::check_current_password`]).
 pub(super) async fn check_current_password(
     context: &ServerContext,
     patient: &PatientSession,
     password: &str,
 ) -> Result<PatientAccount, AppError> {
-    let wrong = || AppError::field("current_password", Problem::PasswordWrong);
-    if password.is_empty() {
-        return Err(AppError::field("current_password", Problem::Required));
-    }
-    if password.len() > MAX_PASSWORD_BYTES {
-        return Err(wrong());
-    }
     let account = account_of(context, patient).await?;
-    let verified = check_password(
-        context,
-        Form::SignIn,
-        &login_key(&patient.login),
+    sign_in::check_current_password(
+        AccountKind::Patient,
+        &patient.login,
         Actor::Patient(patient.patient_id),
         Some(account.password_hash.clone()),
         password,
-        Failure {
-            failed: Action::SignInFailed,
-            locked: Some(Action::SignInLocked),
-            patient_id: None,
-            detail: "current_password",
-        },
-        OnMatch::Forget,
     )
     .await?;
-    if verified.matched() {
-        Ok(account)
-    } else {
-        Err(wrong())
-    }
+    Ok(account)
 }
 
 pub async fn load_account_details() -> Result<AccountDetails, AppError> {
