@@ -60,6 +60,11 @@ enum Part {
 /// Puts a message together: its paragraphs as plain text and as a small
 /// HTML page (every value escaped there), the greeting first and the
 /// clinic's signature last.
+/// The address of the cabinet's page `path`, for a link in a mail.
+fn page_link(public_url: &str, path: &str) -> String {
+    format!("{}{path}", public_url.trim_end_matches('/'))
+}
+
 fn compose(
     kind: &'static str,
     locale: Locale,
@@ -225,7 +230,7 @@ pub fn cabinet_activated_message(
     public_url: &str,
     clinic: &ClinicInfo,
 ) -> Message {
-    let link = format!("{}/login", public_url.trim_end_matches('/'));
+    let link = page_link(public_url, "/login");
     compose(
         "cabinet_activated",
         locale,
@@ -258,11 +263,7 @@ pub fn new_device_message(
     } else {
         sign_in.device
     };
-    let link = format!(
-        "{}{}",
-        public_url.trim_end_matches('/'),
-        crate::sections::settings::ACCESS_LOG_PATH
-    );
+    let link = page_link(public_url, crate::sections::settings::ACCESS_LOG_PATH);
     compose(
         "new_device",
         locale,
@@ -320,11 +321,7 @@ pub fn second_factor_message(
         FactorChange::RecoveryCodeUsed { left } => left.to_string(),
         _ => String::new(),
     };
-    let link = format!(
-        "{}{}",
-        public_url.trim_end_matches('/'),
-        crate::sections::settings::ACCESS_LOG_PATH
-    );
+    let link = page_link(public_url, crate::sections::settings::ACCESS_LOG_PATH);
     compose(
         "second_factor",
         locale,
@@ -376,11 +373,7 @@ pub fn request_status_message(
             crate::requests::status_label(change.status, locale),
         ),
     ];
-    let link = format!(
-        "{}{}",
-        public_url.trim_end_matches('/'),
-        crate::requests::request_path(change.number)
-    );
+    let link = page_link(public_url, &crate::requests::request_path(change.number));
     let mut parts = vec![Part::Text(fill(
         td_string!(locale, mail.status_lead),
         &values,
@@ -437,11 +430,7 @@ pub fn document_ready_message(
     clinic: &ClinicInfo,
 ) -> Message {
     let values = [("number", number), ("document", document)];
-    let link = format!(
-        "{}{}",
-        public_url.trim_end_matches('/'),
-        crate::requests::request_path(number)
-    );
+    let link = page_link(public_url, &crate::requests::request_path(number));
     let how = match ready {
         DocumentReady::Attached => fill(td_string!(locale, mail.document_attached), &values),
         DocumentReady::PickUp {
@@ -481,11 +470,7 @@ pub fn results_ready_message(
     public_url: &str,
     clinic: &ClinicInfo,
 ) -> Message {
-    let link = format!(
-        "{}{}",
-        public_url.trim_end_matches('/'),
-        crate::sections::Section::Results.path()
-    );
+    let link = page_link(public_url, crate::sections::Section::Results.path());
     compose(
         "results_ready",
         locale,
