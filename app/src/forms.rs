@@ -153,6 +153,38 @@ pub fn Field(
     }
 }
 
+/// A checkbox the server may name a problem at (sent as `on` when ticked):
+/// a box that must be ticked, or a setting that needs something first.
+#[component]
+pub fn CheckboxField(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional)] checked: bool,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let problem = move || error.get().and_then(|e| e.problem_of(name));
+    let error_id = format!("{name}-error");
+    view! {
+        <div class="field" class:invalid=move || problem().is_some() data-field=name data-label=label>
+            <label class="choice">
+                <input
+                    type="checkbox"
+                    id=name
+                    name=name
+                    checked=checked
+                    aria-invalid=move || problem().is_some().to_string()
+                    aria-describedby=error_id.clone()
+                />
+                {label}
+            </label>
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || problem().map(|p| p.message(locale))}
+            </p>
+        </div>
+    }
+}
+
 /// One choice of a [`RadioGroup`]: its value and label, and when it cannot
 /// be chosen, why (shown beside it and read with it).
 #[derive(Clone, Debug)]

@@ -1,7 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { createHmac } from "node:crypto";
 import { expect, Page, test } from "@playwright/test";
-import { DEMO, hydrated, mailTo, open, signIn } from "./helpers";
+import { DEMO, hydrated, mailTo, open, signIn, STAFF, staffPage } from "./helpers";
 
 /** RFC 4648 base32, as authenticator apps read the key. */
 function base32(text: string): Buffer {
@@ -127,3 +127,17 @@ async function turnOff(page: Page) {
   await off.getByRole("button", { name: "Отключить", exact: true }).click();
   await expect(page.getByRole("button", { name: "Включить вход с кодом" })).toBeVisible();
 }
+
+test("reception's «Отключить вход с кодом» asks for the identity check at its box and names a patient without a code", async ({ browser }) => {
+  const reception = await staffPage(browser, STAFF.reception);
+  const card = reception.locator("section", { has: reception.getByRole("heading", { name: "Отключить вход с кодом" }) });
+  await card.getByLabel("Номер пациента в МИС").fill("MIS-100001");
+  await card.getByRole("button", { name: "Отключить вход с кодом" }).click();
+  const box = card.getByRole("checkbox", { name: "Личность пациента проверена по документу" });
+  await expect(box).toHaveAttribute("aria-invalid", "true");
+  await expect(card.getByText("Заполните это поле.")).toBeVisible();
+  await expect(card.getByLabel("Номер пациента в МИС")).toHaveValue("MIS-100001");
+  await box.check();
+  await card.getByRole("button", { name: "Отключить вход с кодом" }).click();
+  await expect(card.getByText("Вход с кодом не включён.")).toBeVisible();
+});

@@ -9,7 +9,9 @@
 //! sees it in «Журнал доступа», and mailed to them.
 
 use crate::error::AppError;
-use crate::forms::{action_error, EnhancedForm, Field, FormError, FormField, SuccessNotice, Then};
+use crate::forms::{
+    action_error, CheckboxField, EnhancedForm, Field, FormError, FormField, SuccessNotice, Then,
+};
 use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::pages::LoadFailed;
@@ -117,7 +119,6 @@ pub fn ResetSecondFactorForm() -> impl IntoView {
     let locale = use_locale();
     let action = ServerAction::<ResetSecondFactor>::new();
     let error = action_error(action);
-    let unchecked = move || error.get().and_then(|e| e.problem_of("identity_checked"));
     view! {
         <section class="card" aria-labelledby="reset-factor-title">
             <h2 id="reset-factor-title">{td_string!(locale, admin.reset_factor)}</h2>
@@ -130,15 +131,11 @@ pub fn ResetSecondFactorForm() -> impl IntoView {
                     autocomplete="off"
                     error=error
                 />
-                <div class="field" class:invalid=move || unchecked().is_some() data-field="identity_checked">
-                    <label class="choice">
-                        <input type="checkbox" id="identity_checked" name="identity_checked" aria-describedby="identity_checked-error"/>
-                        {td_string!(locale, admin.identity_checked)}
-                    </label>
-                    <p class="field-error" id="identity_checked-error" aria-live="polite">
-                        {move || unchecked().map(|p| p.message(locale))}
-                    </p>
-                </div>
+                <CheckboxField
+                    name="identity_checked"
+                    label=td_string!(locale, admin.identity_checked)
+                    error=error
+                />
                 <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
                     {td_string!(locale, admin.reset_factor)}
                 </button>

@@ -7,7 +7,9 @@
 
 use crate::clinic::page_context;
 use crate::error::AppError;
-use crate::forms::{action_error, EnhancedForm, Field, FormError, FormField, SuccessNotice, Then};
+use crate::forms::{
+    action_error, CheckboxField, EnhancedForm, Field, FormError, FormField, SuccessNotice, Then,
+};
 use crate::i18n::td_string;
 use crate::islands::use_locale;
 use crate::sections::settings::SecondFactorCard;
@@ -128,15 +130,12 @@ pub fn StaffFactorCard() -> impl IntoView {
                     view! {
                         <EnhancedForm action=set then=Then::Notice class="form">
                             <FormError error=set_error/>
-                            <div class="field" data-field="required">
-                                <label class="choice">
-                                    <input type="checkbox" id="required" name="required" checked=required aria-describedby="required-error"/>
-                                    {td_string!(locale, admin.staff_factor_required)}
-                                </label>
-                                <p class="field-error" id="required-error" aria-live="polite">
-                                    {move || set_error.get().and_then(|e| e.problem_of("required")).map(|p| p.message(locale))}
-                                </p>
-                            </div>
+                            <CheckboxField
+                                name="required"
+                                label=td_string!(locale, admin.staff_factor_required)
+                                checked=required
+                                error=set_error
+                            />
                             <p class="field-hint">{td_string!(locale, admin.staff_factor_hint)}</p>
                             <button type="submit" class="button" data-sending=td_string!(locale, form.sending)>
                                 {td_string!(locale, settings.save)}

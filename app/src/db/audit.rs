@@ -294,7 +294,8 @@ pub async fn all(db: &Db) -> Result<Vec<Row>, sqlx::Error> {
 }
 
 /// What the patient's own actions add to their «Журнал доступа»: signing
-/// in and its refusals, and changes to its second step. Every row about them by anyone else is shown.
+/// in and its refusals, and changes to its second step. Every row about
+/// them by anyone else is shown.
 pub const OWN_ACTIONS_SHOWN: [Action; 10] = [
     Action::SignedIn,
     Action::SignInFailed,
