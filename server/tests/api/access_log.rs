@@ -1,7 +1,7 @@
 //! «Журнал доступа»: who opened a patient's data, their sign-ins and the
 //! attempts at them, only their own; and the mail about a new device.
 
-use crate::helpers::{error_json, new_client, problem_of, spawn_demo_app, TestApp};
+use crate::helpers::{error_json, json, new_client, problem_of, spawn_demo_app, TestApp};
 use crate::mis_api::{call, mis_token};
 use crate::requests::{booking, send_booking};
 use reqwest::StatusCode;
@@ -12,13 +12,6 @@ const FIREFOX_ON_LINUX: &str =
     "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 const SAFARI_ON_IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) \
      AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
-
-async fn json(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
 
 /// The first page of the log of the patient signed in on `client`.
 async fn log_of(app: &TestApp, client: &reqwest::Client, form: &[(&str, &str)]) -> Value {

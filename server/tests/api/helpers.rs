@@ -583,6 +583,14 @@ pub fn bare_client() -> reqwest::Client {
 }
 
 /// The body of a server function's error: the `AppError` as JSON.
+/// The JSON of a 200 answer; any other status fails the test, with the body.
+pub async fn json(response: reqwest::Response) -> serde_json::Value {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    assert_eq!(status, reqwest::StatusCode::OK, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
 pub async fn error_json(response: reqwest::Response) -> serde_json::Value {
     let text = response.text().await.unwrap();
     serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))

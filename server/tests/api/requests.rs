@@ -3,7 +3,7 @@
 //! staff queues per department, status changes with comments and mail,
 //! the audit of staff views, live news, and reception's patient search.
 
-use crate::helpers::{changed, error_json, new_client, problem_of, spawn_demo_app, TestApp};
+use crate::helpers::{changed, error_json, json, new_client, problem_of, spawn_demo_app, TestApp};
 use app::db::{audit, with_db};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -42,13 +42,6 @@ fn home_visit(key: &str) -> Vec<(&str, &str)> {
         ("apartment", "12"),
         ("reason", "Температура 39"),
     ]
-}
-
-async fn json(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{text}");
-    serde_json::from_str(&text).unwrap()
 }
 
 /// Sends a booking as the signed-in demo patient: its number.

@@ -3,23 +3,15 @@
 //! once; wrong codes under the login's lockout; every change audited and
 //! mailed.
 
-use crate::helpers::{error_json, new_client, problem_of, spawn_demo_app, TestApp};
+use crate::helpers::{error_json, json, new_client, problem_of, spawn_demo_app, TestApp};
 use crate::recovery::{latest_code, request_code, reset, NEW_PASSWORD};
 use app::security::second_factor::{code_at_step, step_at};
 use chrono::Duration;
 use reqwest::StatusCode;
-use serde_json::Value;
 use server::demo;
 
 /// The demo patient's id in the MIS.
 const DEMO_MIS_ID: &str = "MIS-100001";
-
-async fn json(response: reqwest::Response) -> Value {
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{text}");
-    serde_json::from_str(&text).unwrap()
-}
 
 /// The app's code at the test clock's time.
 fn code_now(app: &TestApp, secret: &str) -> String {
