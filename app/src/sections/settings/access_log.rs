@@ -183,7 +183,8 @@ mod server {
     use crate::context::{current_patient, request_locale, server_context};
     use crate::db::audit::{self, AccessQuery};
     use crate::db::staff;
-    use crate::domain::{device_label, patient, FieldErrors, Problem};
+    use crate::domain::request::filter_date;
+    use crate::domain::{device_label, FieldErrors, Problem};
     use crate::error::AppError;
     use chrono::{DateTime, Days, Utc};
     use std::collections::HashMap;
@@ -199,11 +200,8 @@ mod server {
         let context = server_context()?;
         let patient = current_patient()?;
         let mut errors = FieldErrors::new();
-        let mut day = |name: &'static str, text: &str| match text.trim() {
-            "" => None,
-            text => errors.check(name, patient::date(text)),
-        };
-        let (first_day, last_day) = (day("from", &from), day("to", &to));
+        let first_day = errors.check("from", filter_date(&from)).flatten();
+        let last_day = errors.check("to", filter_date(&to)).flatten();
         if let (Some(first), Some(last)) = (first_day, last_day) {
             if last < first {
                 errors.add("to", Problem::PeriodReversed);
