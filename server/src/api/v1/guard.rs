@@ -80,27 +80,14 @@ impl FromRequestParts<AppState> for MisClient {
         let (id, name) = mis_clients::authenticate(&state.db, &token_hash(token), now)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        // Where the call came from, as every download's audit row has it.
         let ip = parts
             .extensions
             .get::<app::context::ClientIp>()
-            .map(|ip| ip.0.to_string())
-            .unwrap_or_default();
-        let request_id = parts
-            .headers
-            .get(app::clinic::REQUEST_ID_HEADER)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
-            .to_owned();
-        let user_agent = parts
-            .headers
-            .get(http::header::USER_AGENT)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("");
-        Ok(MisClient {
-            id,
-            name,
-            origin: Origin::new(ip, request_id, user_agent),
-        })
+            .cloned()
+            .map(axum::Extension);
+        let origin = crate::request_files::origin_of(&parts.headers, ip);
+        Ok(MisClient { id, name, origin })
     }
 }
 
