@@ -574,6 +574,10 @@ pub enum Then {
     /// Go to the address the answer names (a sign-in: the cabinet, or its
     /// second step).
     GoToAnswer,
+    /// Hand the answer — a passkey's challenge — to the page's passkey
+    /// script, as the `passkey` event on the form: the script asks the
+    /// device and sends the island's next form with the device's answer.
+    Passkey,
 }
 
 /// Whether `path` is an address on this site (not another host's:
@@ -592,6 +596,7 @@ impl Then {
             Then::NextStep => "next".to_owned(),
             Then::ShowOutput => "output".to_owned(),
             Then::GoToAnswer => "answer".to_owned(),
+            Then::Passkey => "passkey".to_owned(),
         }
     }
 
@@ -604,6 +609,7 @@ impl Then {
             "next" => Then::NextStep,
             "output" => Then::ShowOutput,
             "answer" => Then::GoToAnswer,
+            "passkey" => Then::Passkey,
             _ => {
                 let path = attribute.strip_prefix("go:")?;
                 if !is_site_path(path) {
@@ -688,5 +694,21 @@ mod tests {
         }
         assert_eq!(Then::parse("go://evil.example"), None);
         assert_eq!(Then::parse("answer"), Some(Then::GoToAnswer));
+    }
+
+    #[test]
+    fn what_follows_a_form_reads_back_as_it_was_written() {
+        for then in [
+            Then::Reload,
+            Then::Go("/settings".to_owned()),
+            Then::ShowRequest,
+            Then::Notice,
+            Then::NextStep,
+            Then::ShowOutput,
+            Then::GoToAnswer,
+            Then::Passkey,
+        ] {
+            assert_eq!(Then::parse(&then.attribute()), Some(then.clone()));
+        }
     }
 }

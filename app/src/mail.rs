@@ -285,7 +285,7 @@ pub fn new_device_message(
 
 /// What changed in the second step of a patient's sign-in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FactorChange {
+pub enum FactorChange<'a> {
     /// The patient set up an authenticator app.
     Added,
     /// The patient turned the code off in «Настройки».
@@ -297,6 +297,10 @@ pub enum FactorChange {
     CodesRenewed,
     /// The cabinet was signed in with a recovery code; this many are left.
     RecoveryCodeUsed { left: i64 },
+    /// The patient added a passkey of this name.
+    PasskeyAdded { name: &'a str },
+    /// The patient removed the passkey of this name.
+    PasskeyRemoved { name: &'a str },
 }
 
 /// The second step of the patient's sign-in changed: what, when, and what
@@ -304,7 +308,7 @@ pub enum FactorChange {
 pub fn second_factor_message(
     locale: Locale,
     address_as: &str,
-    change: FactorChange,
+    change: FactorChange<'_>,
     at: DateTime<Utc>,
     public_url: &str,
     clinic: &ClinicInfo,
@@ -316,10 +320,16 @@ pub fn second_factor_message(
         FactorChange::RemovedByReception => td_string!(locale, mail.factor_removed_by_reception),
         FactorChange::CodesRenewed => td_string!(locale, mail.factor_codes_renewed),
         FactorChange::RecoveryCodeUsed { .. } => td_string!(locale, mail.factor_recovery_code_used),
+        FactorChange::PasskeyAdded { .. } => td_string!(locale, mail.passkey_added),
+        FactorChange::PasskeyRemoved { .. } => td_string!(locale, mail.passkey_removed),
     };
     let left = match change {
         FactorChange::RecoveryCodeUsed { left } => left.to_string(),
         _ => String::new(),
+    };
+    let name = match change {
+        FactorChange::PasskeyAdded { name } | FactorChange::PasskeyRemoved { name } => name,
+        _ => "",
     };
     let link = page_link(public_url, crate::sections::settings::ACCESS_LOG_PATH);
     compose(
@@ -328,7 +338,7 @@ pub fn second_factor_message(
         td_string!(locale, mail.factor_subject).to_owned(),
         address_as,
         vec![
-            Part::Text(fill(lead, &[("at", &at), ("left", &left)])),
+            Part::Text(fill(lead, &[("at", &at), ("left", &left), ("name", name)])),
             Part::Strong(fill(
                 td_string!(locale, mail.factor_not_you),
                 &[("phone", &clinic.help_phone)],

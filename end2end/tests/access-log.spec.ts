@@ -15,7 +15,7 @@ test("the patient sees reception finding them and a stranger's wrong password in
   await open(stranger, "/login");
   await stranger.getByLabel("Логин").fill(DEMO.login);
   await stranger.getByLabel("Пароль").fill("a guess that is wrong");
-  await stranger.getByRole("button", { name: "Войти" }).click();
+  await stranger.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(stranger.getByText("Неверный логин или пароль")).toBeVisible();
   await strangers.close();
 

@@ -5,7 +5,7 @@ test("a wrong password is named on the form and the typed login stays", async ({
   await open(page, "/login");
   await page.getByLabel("Логин").fill(DEMO.login);
   await page.getByLabel("Пароль").fill("not the right password");
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText("Неверный логин или пароль.");
   await expect(page.getByLabel("Логин")).toHaveValue(DEMO.login);
   await expect(page).toHaveURL("/login");
@@ -34,7 +34,7 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
   await expect(desk.getByRole("heading", { level: 1 })).toHaveText("Вход для сотрудников");
   await desk.getByLabel("Логин").fill("reception");
   await desk.getByLabel("Пароль").fill("demo-reception-pass-2026");
-  await desk.getByRole("button", { name: "Войти" }).click();
+  await desk.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(desk).toHaveURL("/admin");
   await hydrated(desk);
   await desk.getByRole("link", { name: "Открыть Личный кабинет" }).click();
@@ -129,7 +129,7 @@ test("reception opens a cabinet; the patient activates, registers, signs in and 
   await open(page, "/login");
   await page.getByLabel("Логин").fill(login);
   await page.getByLabel("Пароль").fill(password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText("Неверный логин или пароль.");
   await signIn(page, login, newPassword);
   await expect(page.getByText("Мария Ивановна", { exact: true })).toBeVisible();

@@ -48,7 +48,7 @@ export async function signIn(page: Page, login = DEMO.login, password = DEMO.pas
   await open(page, "/login");
   await page.getByLabel("Логин").fill(login);
   await page.getByLabel("Пароль").fill(password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(page).toHaveURL("/");
   await hydrated(page);
 }
@@ -66,7 +66,7 @@ export async function staffPage(browser: Browser, who: { login: string; password
   await open(page, "/admin/login");
   await page.getByLabel("Логин").fill(who.login);
   await page.getByLabel("Пароль").fill(who.password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(page).toHaveURL("/admin");
   await hydrated(page);
   return page;

@@ -11,7 +11,7 @@ test("when the wasm cannot be downloaded the patient still signs in and sends a 
 
   await page.getByLabel("Логин").fill(DEMO.login);
   await page.getByLabel("Пароль").fill(DEMO.password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(page).toHaveURL("/");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Главная");
 

@@ -183,7 +183,7 @@ test("without JavaScript the booking form still sends, and a mistake comes back 
   await page.goto("/login");
   await page.getByLabel("Логин").fill("demo");
   await page.getByLabel("Пароль").fill("demo-patient-pass-2026");
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(page).toHaveURL("/");
 
   await page.goto("/booking");

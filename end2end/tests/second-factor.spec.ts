@@ -48,7 +48,7 @@ async function passwordStep(page: Page) {
   await open(page, "/login");
   await page.getByLabel("Логин").fill(DEMO.login);
   await page.getByLabel("Пароль").fill(DEMO.password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await expect(page).toHaveURL("/login/code");
   await hydrated(page);
 }

@@ -94,11 +94,21 @@ mod server {
             return Err(AppError::field("mis_patient_id", Problem::NoCabinet));
         };
         let mut unit = WriteUnit::begin(&context, Actor::Staff(staff.staff_id)).await?;
-        if !second_factor::remove(&mut unit.tx, Subject::Patient(patient.id)).await? {
+        // The app's code and every passkey: a patient who lost the phone
+        // has lost both.
+        let app = second_factor::remove(&mut unit.tx, Subject::Patient(patient.id)).await?;
+        let keys = crate::db::passkeys::remove_all(&mut unit.tx, patient.id).await?;
+        if !app && keys == 0 {
             return Err(AppError::field("mis_patient_id", Problem::SecondFactorOff));
         }
-        unit.audit(Action::SecondFactorRemoved, Some(patient.id), "reception")
-            .await?;
+        if app {
+            unit.audit(Action::SecondFactorRemoved, Some(patient.id), "reception")
+                .await?;
+        }
+        if keys > 0 {
+            unit.audit(Action::PasskeyRemoved, Some(patient.id), "")
+                .await?;
+        }
         let message = mail::second_factor_message(
             mail::locale_of(&account.locale),
             &account.address_as,

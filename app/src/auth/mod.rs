@@ -13,6 +13,8 @@ mod session;
 #[cfg(feature = "ssr")]
 pub use session::*;
 #[cfg(feature = "ssr")]
+pub mod passkey;
+#[cfg(feature = "ssr")]
 pub mod sign_in;
 
 /// What a page may show about the signed-in patient.

@@ -39,21 +39,21 @@ pub enum AccountKind {
 }
 
 /// What each kind's sign-in records and where it leads.
-struct Rules {
-    form: Form,
-    cookie: Kind,
-    failed: Action,
-    locked: Action,
-    second_step_failed: Action,
-    signed_in: Action,
-    signed_out: Action,
-    home: &'static str,
-    sign_in_page: &'static str,
-    second_step_page: &'static str,
+pub(super) struct Rules {
+    pub(super) form: Form,
+    pub(super) cookie: Kind,
+    pub(super) failed: Action,
+    pub(super) locked: Action,
+    pub(super) second_step_failed: Action,
+    pub(super) signed_in: Action,
+    pub(super) signed_out: Action,
+    pub(super) home: &'static str,
+    pub(super) sign_in_page: &'static str,
+    pub(super) second_step_page: &'static str,
 }
 
 impl AccountKind {
-    const fn rules(self) -> Rules {
+    pub(super) const fn rules(self) -> Rules {
         match self {
             AccountKind::Patient => Rules {
                 form: Form::SignIn,
@@ -138,7 +138,7 @@ impl Credentials {
     }
 }
 
-fn actor_of(subject: Subject) -> Actor {
+pub(super) fn actor_of(subject: Subject) -> Actor {
     match subject {
         Subject::Patient(id) => Actor::Patient(id),
         Subject::Staff(id) => Actor::Staff(id),
@@ -318,7 +318,7 @@ pub fn second_step_begun(kind: AccountKind) -> bool {
 }
 
 /// The sign-in waiting for its second step in this browser, if any.
-async fn waiting_second_step(kind: AccountKind) -> Result<Option<SecondStep>, AppError> {
+pub(super) async fn waiting_second_step(kind: AccountKind) -> Result<Option<SecondStep>, AppError> {
     let context = server_context()?;
     let Some(token) = request_cookie(
         context
@@ -442,7 +442,7 @@ pub async fn sign_in_second_step(kind: AccountKind, code: String) -> Result<Stri
 /// read before `unit` began: a read inside it could wait for the writer it
 /// holds), and hands the token to the browser; the answer is the kind's
 /// home.
-async fn open_session(
+pub(super) async fn open_session(
     context: &ServerContext,
     kind: AccountKind,
     mut unit: WriteUnit,

@@ -77,6 +77,14 @@ pub enum Action {
     SecondFactorRemoved,
     /// New recovery codes replaced the account's old ones.
     FactorRecoveryCodesRenewed,
+    /// A patient added a passkey (the detail: its name).
+    PasskeyAdded,
+    /// A patient's passkey was removed (the detail: its name; empty when
+    /// reception removed them all).
+    PasskeyRemoved,
+    /// A passkey's signature did not check out at a sign-in (its second
+    /// step, or a sign-in with the key alone).
+    PasskeyRefused,
 }
 
 impl Action {
@@ -134,6 +142,9 @@ impl Action {
             Action::SecondFactorAdded => "second_factor_added",
             Action::SecondFactorRemoved => "second_factor_removed",
             Action::FactorRecoveryCodesRenewed => "factor_recovery_codes_renewed",
+            Action::PasskeyAdded => "passkey_added",
+            Action::PasskeyRemoved => "passkey_removed",
+            Action::PasskeyRefused => "passkey_refused",
         }
     }
 }
@@ -296,7 +307,7 @@ pub async fn all(db: &Db) -> Result<Vec<Row>, sqlx::Error> {
 /// What the patient's own actions add to their «Журнал доступа»: signing
 /// in and its refusals, and changes to its second step. Every row about
 /// them by anyone else is shown.
-pub const OWN_ACTIONS_SHOWN: [Action; 10] = [
+pub const OWN_ACTIONS_SHOWN: [Action; 13] = [
     Action::SignedIn,
     Action::SignInFailed,
     Action::SecondStepFailed,
@@ -307,6 +318,9 @@ pub const OWN_ACTIONS_SHOWN: [Action; 10] = [
     Action::SecondFactorAdded,
     Action::SecondFactorRemoved,
     Action::FactorRecoveryCodesRenewed,
+    Action::PasskeyAdded,
+    Action::PasskeyRemoved,
+    Action::PasskeyRefused,
 ];
 
 row! {

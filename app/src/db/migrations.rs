@@ -41,6 +41,7 @@ const MIGRATIONS: &[Embedded] = embedded![
     9 "0009_scale_out.sql" "scale out",
     10 "0010_access_log.sql" "access log",
     11 "0011_second_factor.sql" "second factor",
+    12 "0012_passkeys.sql" "passkeys",
 ];
 
 fn migrator(pick: fn(&Embedded) -> &'static str) -> Migrator {

@@ -24,6 +24,7 @@ pub mod known_devices;
 mod migrations;
 pub mod mis_clients;
 pub mod outbox;
+pub mod passkeys;
 pub mod patients;
 pub mod rate_limits;
 pub mod recovery;

@@ -56,11 +56,23 @@ pub async fn totp_of(db: &Db, subject: Subject) -> Result<Option<TotpFactor>, sq
     })
 }
 
-/// Whether the subject signs in with a second step.
-pub async fn has_second_step(db: &Db, subject: Subject) -> Result<bool, sqlx::Error> {
+/// Whether the subject's authenticator app is set up and confirmed.
+pub async fn totp_on(db: &Db, subject: Subject) -> Result<bool, sqlx::Error> {
     Ok(totp_of(db, subject)
         .await?
         .is_some_and(|f| f.confirmed_at.is_some()))
+}
+
+/// Whether the subject signs in with a second step: a code from the app,
+/// or — a patient — one of their passkeys.
+pub async fn has_second_step(db: &Db, subject: Subject) -> Result<bool, sqlx::Error> {
+    if totp_on(db, subject).await? {
+        return Ok(true);
+    }
+    match subject {
+        Subject::Patient(id) => super::passkeys::has_any(db, id).await,
+        Subject::Staff(_) => Ok(false),
+    }
 }
 
 /// Keeps a new, unconfirmed secret for the subject in place of an earlier

@@ -85,6 +85,19 @@ pub enum Problem {
     StaffLoginUnknown,
     /// An admin requiring a second step of all staff has none themselves.
     OwnSecondFactorFirst,
+    /// The device's answer to a passkey's challenge did not check out.
+    PasskeyNotAccepted,
+    /// The challenge was answered already, or its time is over.
+    PasskeyExpired,
+    /// The cabinet's address has no host name a passkey can belong to.
+    PasskeysUnavailable,
+    /// A sign-in with a key the cabinet does not keep (removed, or
+    /// another site's).
+    PasskeyUnknown,
+    /// A sign-in with a key alone, which its owner did not allow.
+    PasskeyNotAlone,
+    /// The same key added a second time.
+    PasskeyExists,
 }
 
 impl Problem {
@@ -155,6 +168,12 @@ impl Problem {
             Problem::SecondFactorOff => td_string!(locale, problem.second_factor_off),
             Problem::StaffLoginUnknown => td_string!(locale, problem.staff_login_unknown),
             Problem::OwnSecondFactorFirst => td_string!(locale, problem.own_second_factor_first),
+            Problem::PasskeyNotAccepted => td_string!(locale, problem.passkey_not_accepted),
+            Problem::PasskeyExpired => td_string!(locale, problem.passkey_expired),
+            Problem::PasskeysUnavailable => td_string!(locale, problem.passkeys_unavailable),
+            Problem::PasskeyUnknown => td_string!(locale, problem.passkey_unknown),
+            Problem::PasskeyNotAlone => td_string!(locale, problem.passkey_not_alone),
+            Problem::PasskeyExists => td_string!(locale, problem.passkey_exists),
             Problem::ReasonForRejectionRequired => {
                 td_string!(locale, problem.reason_for_rejection_required)
             }

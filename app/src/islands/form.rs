@@ -209,6 +209,16 @@ pub(crate) mod browser {
                 }
             }
             Then::NextStep => next_step(form, output),
+            Then::Passkey => {
+                let init = leptos::web_sys::CustomEventInit::new();
+                init.set_bubbles(true);
+                init.set_detail(&JsValue::from_str(output));
+                if let Ok(event) =
+                    leptos::web_sys::CustomEvent::new_with_event_init_dict("passkey", &init)
+                {
+                    let _ = form.dispatch_event(&event);
+                }
+            }
             Then::ShowOutput => show_output(form, output),
         }
     }

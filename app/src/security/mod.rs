@@ -4,6 +4,7 @@
 mod common;
 pub mod limits;
 pub mod lockout;
+pub mod passkey;
 mod password;
 pub mod second_factor;
 mod token;

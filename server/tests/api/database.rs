@@ -17,7 +17,7 @@ async fn migrations_run_at_start_on_the_configured_database() {
     assert_eq!(app.db.backend(), expected);
     assert_eq!(
         app.db.applied_migrations().await.unwrap(),
-        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     );
 }
 

@@ -12,6 +12,7 @@ use app::db::{audit, with_db, Db};
 use app::security::RateLimit;
 use app::security::{hash_password, Secret};
 use chrono::NaiveDate;
+use reqwest::StatusCode;
 use server::config::{CliArgs, Config, LogConfig, MailTransport};
 use server::demo;
 use server::mail::MailWorker;
@@ -613,4 +614,38 @@ pub fn problem_of(error: &serde_json::Value, field: &str) -> Option<String> {
 /// `<h1 class="page-title">Finance<!></h1>`.
 pub async fn markup_of(response: reqwest::Response) -> String {
     response.text().await.unwrap().replace("<!>", "")
+}
+
+/// Posts the demo patient's password on `client`: the address the answer
+/// names.
+pub async fn password_step(app: &TestApp, client: &reqwest::Client) -> String {
+    password_step_with(app, client, demo::PATIENT_PASSWORD).await
+}
+
+pub async fn password_step_with(app: &TestApp, client: &reqwest::Client, password: &str) -> String {
+    json(
+        app.post_form_as(
+            client,
+            "/api/sign_in",
+            &[("login", demo::PATIENT_LOGIN), ("password", password)],
+        )
+        .await,
+    )
+    .await
+    .as_str()
+    .unwrap()
+    .to_owned()
+}
+
+/// Whether `client` is signed in as a patient.
+pub async fn signed_in(app: &TestApp, client: &reqwest::Client) -> bool {
+    app.post_form_as(client, "/api/settings/account", &[])
+        .await
+        .status()
+        == StatusCode::OK
+}
+
+pub async fn problem(response: reqwest::Response, field: &str) -> Option<String> {
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    problem_of(&error_json(response).await, field)
 }

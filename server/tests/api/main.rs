@@ -17,6 +17,7 @@ mod health;
 mod helpers;
 mod mail;
 mod mis_api;
+mod passkeys;
 mod recovery;
 mod request_model;
 mod requests;

@@ -3,7 +3,10 @@
 //! once; wrong codes under the login's lockout; every change audited and
 //! mailed.
 
-use crate::helpers::{error_json, json, new_client, problem_of, spawn_demo_app, TestApp};
+use crate::helpers::{
+    error_json, json, new_client, password_step, password_step_with, problem, problem_of,
+    signed_in, spawn_demo_app, TestApp,
+};
 use crate::recovery::{latest_code, request_code, reset, NEW_PASSWORD};
 use app::security::second_factor::{code_at_step, step_at};
 use chrono::Duration;
@@ -96,43 +99,9 @@ async fn turn_on_for_staff(app: &TestApp, client: &reqwest::Client, password: &s
     secret
 }
 
-/// Posts the demo patient's password on `client`: the address the answer
-/// names.
-async fn password_step(app: &TestApp, client: &reqwest::Client) -> String {
-    password_step_with(app, client, demo::PATIENT_PASSWORD).await
-}
-
-async fn password_step_with(app: &TestApp, client: &reqwest::Client, password: &str) -> String {
-    json(
-        app.post_form_as(
-            client,
-            "/api/sign_in",
-            &[("login", demo::PATIENT_LOGIN), ("password", password)],
-        )
-        .await,
-    )
-    .await
-    .as_str()
-    .unwrap()
-    .to_owned()
-}
-
 async fn code_step(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
     app.post_form_as(client, "/api/sign_in/code", &[("code", code)])
         .await
-}
-
-/// Whether `client` is signed in as a patient.
-async fn signed_in(app: &TestApp, client: &reqwest::Client) -> bool {
-    app.post_form_as(client, "/api/settings/account", &[])
-        .await
-        .status()
-        == StatusCode::OK
-}
-
-async fn problem(response: reqwest::Response, field: &str) -> Option<String> {
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    problem_of(&error_json(response).await, field)
 }
 
 #[tokio::test]

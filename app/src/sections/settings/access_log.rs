@@ -58,6 +58,9 @@ pub enum What {
     SecondFactorAdded,
     SecondFactorRemoved,
     RecoveryCodesRenewed,
+    PasskeyAdded,
+    PasskeyRemoved,
+    PasskeyRefused,
     /// Anything else done with the patient's data.
     Other,
 }
@@ -85,6 +88,9 @@ impl What {
             "second_factor_added" => What::SecondFactorAdded,
             "second_factor_removed" => What::SecondFactorRemoved,
             "factor_recovery_codes_renewed" => What::RecoveryCodesRenewed,
+            "passkey_added" => What::PasskeyAdded,
+            "passkey_removed" => What::PasskeyRemoved,
+            "passkey_refused" => What::PasskeyRefused,
             _ => What::Other,
         }
     }
@@ -96,6 +102,7 @@ impl What {
             What::SignedIn
                 | What::SignInFailed
                 | What::SecondStepFailed
+                | What::PasskeyRefused
                 | What::SignInLocked
                 | What::RefusedWhileLocked
                 | What::Activated
@@ -103,8 +110,9 @@ impl What {
         )
     }
 
-    /// The requests a row names: the number before `": "` in the request
-    /// actions' detail, the list of numbers the MIS read.
+    /// What a row names: the requests — the number before `": "` in the
+    /// request actions' detail, the list of numbers the MIS read — or the
+    /// passkey, by the name its owner gave it.
     pub fn subject_of(self, detail: &str) -> String {
         match self {
             What::RequestViewed
@@ -112,7 +120,7 @@ impl What {
             | What::RequestStatusChanged
             | What::FileAdded
             | What::FileDownloaded => detail.split(": ").next().unwrap_or("").to_owned(),
-            What::RequestsRead => detail.to_owned(),
+            What::RequestsRead | What::PasskeyAdded | What::PasskeyRemoved => detail.to_owned(),
             _ => String::new(),
         }
     }
@@ -138,6 +146,9 @@ impl What {
             What::SecondFactorAdded => td_string!(locale, access_log.second_factor_added),
             What::SecondFactorRemoved => td_string!(locale, access_log.second_factor_removed),
             What::RecoveryCodesRenewed => td_string!(locale, access_log.recovery_codes_renewed),
+            What::PasskeyAdded => td_string!(locale, access_log.passkey_added),
+            What::PasskeyRemoved => td_string!(locale, access_log.passkey_removed),
+            What::PasskeyRefused => td_string!(locale, access_log.passkey_refused),
             What::Other => td_string!(locale, access_log.other),
         }
     }

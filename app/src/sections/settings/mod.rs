@@ -3,7 +3,7 @@
 //! e-mail and SMS phone (read-only: only the clinic changes them), whether
 //! request status changes and sign-ins on a new device are e-mailed,
 //! the calendar subscription, «Изменить пароль», «Вход с кодом из
-//! приложения» (a second step of signing in), the list of signed-in
+//! приложения» and «Ключи доступа» (passkeys), the list of signed-in
 //! sessions with a way to end any of them, and the way to «Журнал доступа».
 
 use crate::error::AppError;
@@ -104,6 +104,7 @@ pub async fn end_other_sessions() -> Result<u64, AppError> {
 
 mod access_log;
 mod calendar_feed;
+pub mod passkeys;
 mod second_factor;
 
 pub use second_factor::SecondFactorCard;
@@ -165,6 +166,7 @@ pub fn SettingsPage() -> impl IntoView {
             <PasswordChange/>
         </section>
         <second_factor::SecondFactorCard/>
+        <passkeys::PasskeysCard/>
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{td_string!(locale, settings.sessions_title)}</h2>
             <p class="field-hint">{td_string!(locale, settings.sessions_hint)}</p>

@@ -91,7 +91,7 @@ pub async fn remove_second_factor(
 
 #[cfg(feature = "ssr")]
 mod server {
-    use super::super::server::check_current_password;
+    use super::super::server::{check_current_password, tell_factor_change};
     use super::{FactorState, RecoveryCodes};
     use crate::auth::sign_in::{self, AccountKind};
     use crate::auth::{PatientSession, StaffSession};
@@ -103,7 +103,7 @@ mod server {
     use crate::db::staff;
     use crate::domain::{login_key, Problem};
     use crate::error::AppError;
-    use crate::mail::{self, locale_of, FactorChange};
+    use crate::mail::FactorChange;
     use crate::security::second_factor::{
         accepted_step, grouped, new_recovery_code, new_secret, otpauth_uri, parse_code, qr_svg,
         recovery_code_hash, TypedCode, RECOVERY_CODES,
@@ -197,20 +197,12 @@ mod server {
         context: &ServerContext,
         unit: &mut WriteUnit,
         account: Option<PatientAccount>,
-        change: FactorChange,
+        change: FactorChange<'_>,
     ) -> Result<(), AppError> {
-        let Some(account) = account else {
-            return Ok(());
-        };
-        let message = mail::second_factor_message(
-            locale_of(&account.locale),
-            &account.address_as,
-            change,
-            unit.now,
-            &context.mail.public_url,
-            &context.clinic,
-        );
-        unit.mail(&account.recovery_email, &message).await
+        match account {
+            Some(account) => tell_factor_change(context, unit, &account, change).await,
+            None => Ok(()),
+        }
     }
 
     pub async fn state(for_staff: bool) -> Result<FactorState, AppError> {
@@ -242,7 +234,7 @@ mod server {
         let context = server_context()?;
         let owner = Owner::current(for_staff)?;
         owner.check_password(&context, &current_password).await?;
-        if factors::has_second_step(&context.db, owner.subject()).await? {
+        if factors::totp_on(&context.db, owner.subject()).await? {
             return Err(AppError::form(Problem::SecondFactorOn));
         }
         let mut unit = WriteUnit::begin(&context, owner.actor()).await?;
@@ -298,7 +290,7 @@ mod server {
         let context = server_context()?;
         let owner = Owner::current(for_staff)?;
         owner.check_password(&context, &current_password).await?;
-        if !factors::has_second_step(&context.db, owner.subject()).await? {
+        if !factors::totp_on(&context.db, owner.subject()).await? {
             return Err(AppError::form(Problem::SecondFactorOff));
         }
         let account = owner.account(&context).await?;
@@ -316,7 +308,7 @@ mod server {
     pub async fn remove(for_staff: bool, current_password: String) -> Result<(), AppError> {
         let context = server_context()?;
         let owner = Owner::current(for_staff)?;
-        if factors::has_second_step(&context.db, owner.subject()).await? {
+        if factors::totp_on(&context.db, owner.subject()).await? {
             owner.check_password(&context, &current_password).await?;
         }
         let account = owner.account(&context).await?;
@@ -357,10 +349,10 @@ pub fn SecondFactorCard(#[prop(optional)] staff: bool) -> impl IntoView {
 }
 
 /// The current password, which turning on, new codes and turning off ask
-/// (`id`: «Настройки» asks it in other forms too), and whose second step
-/// it is.
+/// — and adding or removing a passkey (`id`: «Настройки» asks it in
+/// several forms) — and whose second step it is.
 #[component]
-fn CurrentPassword(
+pub(super) fn CurrentPassword(
     #[prop(into)] error: Signal<Option<AppError>>,
     staff: bool,
     id: &'static str,

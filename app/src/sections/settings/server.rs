@@ -12,7 +12,7 @@ use crate::db::audit::{Action, Actor};
 use crate::db::sessions::{self, EndReason, Subject};
 use crate::db::{patients, recovery};
 use crate::domain::{device_label, AddressAs, Email, FieldErrors, PasswordContext, Problem};
-use crate::mail::{self, locale_of, PasswordChange};
+use crate::mail::{self, locale_of, FactorChange, PasswordChange};
 use crate::security::Secret;
 use crate::write_unit::WriteUnit;
 
@@ -42,6 +42,25 @@ pub(super) async fn check_current_password(
     )
     .await?;
     Ok(account)
+}
+
+/// Mails the patient of `account` about a change to their second step of
+/// signing in, in `unit`.
+pub(super) async fn tell_factor_change(
+    context: &ServerContext,
+    unit: &mut WriteUnit,
+    account: &PatientAccount,
+    change: FactorChange<'_>,
+) -> Result<(), AppError> {
+    let message = mail::second_factor_message(
+        locale_of(&account.locale),
+        &account.address_as,
+        change,
+        unit.now,
+        &context.mail.public_url,
+        &context.clinic,
+    );
+    unit.mail(&account.recovery_email, &message).await
 }
 
 pub async fn load_account_details() -> Result<AccountDetails, AppError> {
