@@ -177,7 +177,10 @@ where
         <FormEnhancer>
             <PasskeyForm action=begin ceremony="get">
                 <FormError error=error/>
-                <SubmitButton label/>
+                // Beside the password's «Войти», not above it.
+                <button type="submit" class="button" data-sending=td_string!(use_locale(), form.sending)>
+                    {label}
+                </button>
             </PasskeyForm>
             <PasskeyAnswerForm action=finish then=Then::GoToAnswer/>
         </FormEnhancer>
