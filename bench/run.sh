@@ -67,7 +67,9 @@ sign_in() {
   curl -sf -D - -o /dev/null -X POST -H "Origin: http://${ADDRESS}" \
     --data-urlencode "login=$1" --data-urlencode "password=bench-patient-pass-2026" \
     "http://${ADDRESS}/api/sign_in" |
-    tr -d '\r' | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }' | head -n 1
+    tr -d '\r' |
+    awk -F'[ ;]' 'tolower($1) == "set-cookie:" && $2 !~ /^cabinet-device=/ { print $2 }' |
+    head -n 1
 }
 
 # The peak RSS while a command runs (sampled every 100 ms), in MB.

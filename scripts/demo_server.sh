@@ -19,9 +19,25 @@ demo_server() {
 }
 
 # cookie_of SIGN_IN_PATH LOGIN PASSWORD: signs in as a browser would and
-# prints the session cookie (name=value).
+# prints the session cookie (name=value) — not the device cookie a
+# patient's sign-in sets first.
 cookie_of() {
   curl -sf -D - -o /dev/null -X POST -H "Origin: http://${ADDRESS}" \
     --data-urlencode "login=$2" --data-urlencode "password=$3" "http://${ADDRESS}$1" |
-    tr -d '\r' | awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2 }' | head -n 1
+    tr -d '\r' |
+    awk -F'[ ;]' 'tolower($1) == "set-cookie:" && $2 !~ /^cabinet-device=/ { print $2 }' |
+    head -n 1
+}
+
+# patient_cookie: the demo patient's session cookie, checked to sign in —
+# a page measured "signed in" must not be the signed-out one.
+patient_cookie() {
+  local cookie
+  cookie="$(cookie_of /api/sign_in demo demo-patient-pass-2026)"
+  if ! curl -sf -o /dev/null -X POST -H "Origin: http://${ADDRESS}" -H "Cookie: ${cookie}" \
+    "http://${ADDRESS}/api/settings/account"; then
+    echo "the demo patient's cookie (${cookie%%=*}) does not sign in" >&2
+    return 1
+  fi
+  printf '%s\n' "$cookie"
 }

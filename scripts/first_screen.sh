@@ -14,7 +14,7 @@ FIRST_BUDGET=150000
 SECTION_BUDGET=250000
 . scripts/demo_server.sh
 demo_server "${FIRST_SCREEN_PORT:-3600}"
-COOKIE="$(cookie_of /api/sign_in demo demo-patient-pass-2026)"
+COOKIE="$(patient_cookie)"
 
 # Bytes of the body as sent (not decoded), with the browser's Accept-Encoding.
 served() {
@@ -32,7 +32,12 @@ measure() {
   printf '  %-52s %9.1f KiB\n' "the page (HTML)" "$(awk -v s="$size" 'BEGIN { print s / 1024 }')"
   total=$((total + size))
   local files
-  files="$(grep -o '/pkg/[A-Za-z0-9._-]*' <<<"$html" | sort -u)"
+  # The build's files, and the site's own scripts a page loads (the
+  # passkey script on the pages that offer passkeys).
+  files="$( {
+    grep -o '/pkg/[A-Za-z0-9._-]*' <<<"$html"
+    grep -o -E '<script[^>]* src="/[A-Za-z0-9_-]+\.js"' <<<"$html" | grep -o -E '/[A-Za-z0-9_-]+\.js' || true
+  } | sort -u)"
   if ! grep -q '<leptos-island' <<<"$html"; then
     files="$(grep -v -E '\.(js|wasm)$' <<<"$files" || true)"
     printf '  %s\n' "no island: neither the JS nor the wasm is downloaded"

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 LIGHTHOUSE_VERSION=12.8.2
 . scripts/demo_server.sh
 demo_server "${LIGHTHOUSE_PORT:-3610}"
-COOKIE="$(cookie_of /api/sign_in demo demo-patient-pass-2026)"
+COOKIE="$(patient_cookie)"
 
 run() {
   local name="$1" path="$2" headers="$3"

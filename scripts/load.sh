@@ -25,7 +25,7 @@ cargo leptos build --release --precompress
 
 . scripts/demo_server.sh
 demo_server "${LOAD_PORT:-3500}" "${DATABASE_URL:-}"
-PATIENT="$(cookie_of /api/sign_in demo demo-patient-pass-2026)"
+PATIENT="$(patient_cookie)"
 OPERATOR="$(cookie_of /api/admin/sign_in operator demo-operator-pass-2026)"
 
 printf '%-32s %10s %10s %12s\n' "page" "req/s" "p99" "not 2xx/3xx"
