@@ -6,9 +6,10 @@
 //! answer in the same time, every attempt counts before the slow check, a
 //! failure and the lockout it starts are audited.
 //!
-//! An account with an authenticator app has a second step: a right password
-//! leads to the code page instead of the cabinet, and the code — or one of
-//! the recovery codes — opens the session. The second step is an attempt
+//! An account with an authenticator app or a passkey has a second step: a
+//! right password leads to the code page instead of the cabinet, and the
+//! code — or one of the recovery codes, or a passkey ([`super::passkey`]) —
+//! opens the session. The second step is an attempt
 //! at the same login under the same lockout, rate limit and audit.
 
 use super::attempts::{attempt_failed, begin_attempt, check_password, Failure, OnMatch};
